@@ -242,8 +242,7 @@ func (e *Executor) execute(ctx context.Context, a Action, s *perception.Screen, 
 	case Type:
 		return e.typeText(ctx, v, s, f, res)
 	case Key:
-		k, _ := deviceKey(v.Key)
-		return e.call(res, "press_key", string(k), e.dev.PressKey(ctx, k))
+		return e.call(res, "press_key", string(v.Key), e.dev.PressKey(ctx, v.Key))
 	case OpenApp:
 		pkg, err := e.dev.ResolveApp(ctx, v.App)
 		if err := e.call(res, "resolve_app", strconv.Quote(v.App), err); err != nil {
@@ -385,7 +384,7 @@ func (e *Executor) typeText(ctx context.Context, v Type, s *perception.Screen, f
 			// the end after focusing on most fields.
 			// A device without a move_end key reports an error; deleting
 			// still works when the cursor is already at the end.
-			res.Calls = append(res.Calls, Call{Op: "press_key", Detail: "move_end", Err: e.dev.PressKey(ctx, device.Key("move_end"))})
+			res.Calls = append(res.Calls, Call{Op: "press_key", Detail: "move_end", Err: e.dev.PressKey(ctx, device.KeyMoveEnd)})
 			for i := 0; i < n; i++ {
 				if err := e.call(res, "press_key", string(device.KeyDelete), e.dev.PressKey(ctx, device.KeyDelete)); err != nil {
 					return err
@@ -401,27 +400,6 @@ func (e *Executor) typeText(ctx context.Context, v Type, s *perception.Screen, f
 		return e.call(res, "press_key", string(device.KeyEnter), e.dev.PressKey(ctx, device.KeyEnter))
 	}
 	return nil
-}
-
-// deviceKey maps the Key action's names (and common aliases) to device keys.
-func deviceKey(k string) (device.Key, bool) {
-	n, ok := keyName(k)
-	if !ok {
-		return "", false
-	}
-	switch n {
-	case "back":
-		return device.KeyBack, true
-	case "home":
-		return device.KeyHome, true
-	case "enter":
-		return device.KeyEnter, true
-	case "app_switch":
-		return device.KeyAppSwitch, true
-	case "delete":
-		return device.KeyDelete, true
-	}
-	return "", false
 }
 
 // settle waits until two consecutive screenshots differ by at most the

@@ -134,7 +134,7 @@ func TestExecutorCalls(t *testing.T) {
 		{"replace text deletes known text", Type{Text: "new", Element: 1, Clear: true}, Frame{},
 			[]string{"tap 540,100", "key move_end", "key delete", "key delete", "key delete", `input_text "new"`}},
 		{"key", Key{Key: "back"}, Frame{}, []string{"key back"}},
-		{"key alias", Key{Key: "overview"}, Frame{}, []string{"key app_switch"}},
+		{"key app switch", Key{Key: device.KeyAppSwitch}, Frame{}, []string{"key app_switch"}},
 		{"open app", OpenApp{App: "Settings"}, Frame{}, []string{"start_app com.android.settings"}},
 		{"done makes no call", Done{Status: StatusSuccess}, Frame{}, nil},
 	}

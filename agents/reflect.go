@@ -88,7 +88,7 @@ func ObviousReflection(in ReflectInput) (Reflection, bool) {
 			return certain(VerdictNoChange, "nothing changed", "typing changed nothing; tap the field first")
 		}
 	case actions.Key:
-		switch strings.ToLower(a.Key) {
+		switch strings.ToLower(string(a.Key)) {
 		case "home":
 			if strings.Contains(after.Package, "launcher") {
 				return certain(VerdictSuccess, "the home screen shows", "the home screen is showing")
@@ -304,7 +304,7 @@ func describe(a actions.Action, s *perception.Screen) string {
 		}
 		return s
 	case actions.Key:
-		return "press " + v.Key
+		return "press " + string(v.Key)
 	case actions.OpenApp:
 		return "open app " + v.App
 	case actions.Wait:

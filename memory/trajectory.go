@@ -131,7 +131,7 @@ func ShortcutFromTrajectory(sum RunSummary, name string) (Shortcut, error) {
 			sc.Params = append(sc.Params, Param{Name: pname, Description: desc, Example: example})
 			step.Text = "{{" + pname + "}}"
 		case actions.Key:
-			step.Action, step.Key = actions.KindKey, a.Key
+			step.Action, step.Key = actions.KindKey, string(a.Key)
 		case actions.OpenApp:
 			step.Action, step.App = actions.KindOpenApp, a.App
 			if sc.App == "" {
