@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/mobagent/mobagent/llm"
+	"github.com/mobagent/mobagent/perception"
 	"github.com/mobagent/mobagent/safety"
 )
 
@@ -76,15 +77,15 @@ type Result struct {
 
 // ScreenSummary is a screen as the trajectory keeps it.
 type ScreenSummary struct {
-	Package  string   `json:"package,omitempty"`
-	Activity string   `json:"activity,omitempty"`
-	Width    int      `json:"width"`
-	Height   int      `json:"height"`
-	Elements int      `json:"elements"`
-	Hash     uint64   `json:"hash"`
-	Keyboard bool     `json:"keyboard,omitempty"`
-	Text     string   `json:"text,omitempty"` // the element list, redacted
-	Warnings []string `json:"warnings,omitempty"`
+	Package  string          `json:"package,omitempty"`
+	Activity string          `json:"activity,omitempty"`
+	Width    int             `json:"width"`
+	Height   int             `json:"height"`
+	Elements int             `json:"elements"`
+	Hash     perception.Hash `json:"hash"`
+	Keyboard bool            `json:"keyboard,omitempty"`
+	Text     string          `json:"text,omitempty"` // the element list, redacted
+	Warnings []string        `json:"warnings,omitempty"`
 }
 
 // Timings are per-phase wall-clock durations of one step.
