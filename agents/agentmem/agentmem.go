@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/mobagent/mobagent/actions"
 	"github.com/mobagent/mobagent/agents"
@@ -85,9 +84,10 @@ type step struct {
 }
 
 var (
-	_ agents.Memory   = (*Memory)(nil)
-	_ agents.Recaller = (*Memory)(nil)
-	_ agents.Observer = (*Memory)(nil)
+	_ agents.Memory         = (*Memory)(nil)
+	_ agents.Recaller       = (*Memory)(nil)
+	_ agents.Observer       = (*Memory)(nil)
+	_ agents.ShortcutRunner = (*Memory)(nil)
 )
 
 // ErrNoStore: Config.Store is nil.
@@ -105,15 +105,10 @@ func New(cfg Config) (*Memory, error) {
 	return m, nil
 }
 
-// Configure puts m into cfg: as cfg.Memory, and, when cfg.Device is set and
-// no resolver is, a Runner as the executor's shortcut resolver (reading
-// the screen with cfg.Perceiver and cfg.Perception). Set the device and
-// perceiver first.
-func (m *Memory) Configure(cfg *agents.Config) {
-	cfg.Memory = m
-	if cfg.Executor.Shortcuts == nil && cfg.Device != nil {
-		cfg.Executor.Shortcuts = m.Runner(cfg.Device, cfg.Perceiver, cfg.Perception)
-	}
+// ShortcutResolver is the agents.ShortcutRunner ability: the agent's
+// executor runs run_shortcut actions through a Runner on its device.
+func (m *Memory) ShortcutResolver(dev agents.Device, p *perception.Perceiver, opts perception.PerceiveOptions) actions.ShortcutResolver {
+	return m.Runner(dev, p, opts)
 }
 
 // Runner returns the resolver that replays the store's shortcuts on dev,
@@ -124,9 +119,7 @@ func (m *Memory) Runner(dev device.Device, p *perception.Perceiver, opts percept
 	if p == nil {
 		p = &perception.Perceiver{Logger: m.log, NoVision: true}
 	}
-	// Settle as the agent's executor does: look soon and often; the
-	// comparison of screenshots decides.
-	ex := actions.NewExecutor(dev, actions.ExecutorConfig{Logger: m.log, SettleInitial: 5 * time.Millisecond, SettleInterval: 15 * time.Millisecond})
+	ex := actions.NewExecutor(dev, actions.ExecutorConfig{Logger: m.log})
 	return &memory.Runner{
 		Store:    m.cfg.Store,
 		Device:   dev,
@@ -375,7 +368,7 @@ func (m *Memory) Learn(ctx context.Context, res *agents.Result) error {
 	run := memory.Run{ID: runID, Task: res.Task, Outcome: string(res.Outcome), Steps: res.Totals.Steps,
 		ModelCalls: res.Totals.ModelCalls + l.Calls, PromptTokens: res.Totals.Usage.PromptTokens + l.Usage.PromptTokens,
 		OutputTokens: res.Totals.Usage.CompletionTokens + l.Usage.CompletionTokens, Cost: res.Totals.Cost + l.Cost,
-		Started: res.Start, Duration: res.Totals.Duration, Dir: m.cfg.RunDir}
+		Started: res.Start, Duration: res.Totals.Duration.D(), Dir: m.cfg.RunDir}
 	if len(sum.Apps) > 0 {
 		run.App = sum.Apps[0]
 	}

@@ -326,7 +326,7 @@ func (e *explorer) try(n node, sel memory.Selector, ei *memory.ElementInfo, deep
 	if err != nil {
 		return nil, fmt.Errorf("explore: safety gate: %w", err)
 	}
-	if d.Verdict != safety.VerdictAllow {
+	if d.Held() {
 		ei.Held = d.Reason
 		e.rep.Held = append(e.rep.Held, fmt.Sprintf("%q: %s", el.Label(), d.Reason))
 		e.log.Info("explore: the safety gate holds a tap", "element", el.Label(), "reason", d.Reason)
