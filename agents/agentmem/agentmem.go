@@ -10,6 +10,7 @@ import (
 
 	"github.com/mobagent/mobagent/actions"
 	"github.com/mobagent/mobagent/agents"
+	"github.com/mobagent/mobagent/agents/evolve"
 	"github.com/mobagent/mobagent/device"
 	"github.com/mobagent/mobagent/llm"
 	"github.com/mobagent/mobagent/memory"
@@ -21,7 +22,7 @@ import (
 // field works.
 type Config struct {
 	Store *memory.Store
-	// Model reflects on finished runs (one call each, memory.Store.Evolve);
+	// Model reflects on finished runs (one call each, evolve.Evolve);
 	// nil means no model: shortcuts are built from successful
 	// trajectories (memory.ShortcutFromTrajectory) and no tips are
 	// written.
@@ -30,7 +31,7 @@ type Config struct {
 	// memory's defaults (400 tokens, 8 items).
 	Retrieve memory.RetrieveOptions
 	// Evolve tunes the reflection.
-	Evolve memory.EvolveOptions
+	Evolve evolve.Options
 	// RunDir is the run's trajectory directory, kept in the run index.
 	RunDir string
 	// OnLearn, when set, is told what each run taught (for the CLI).
@@ -41,7 +42,7 @@ type Config struct {
 // Learned is what one run taught memory.
 type Learned struct {
 	RunID string
-	// Evolved is set when Store.Evolve ran (one model call, Calls).
+	// Evolved is set when evolve.Evolve ran (one model call, Calls).
 	Evolved bool
 	Calls   int
 	Usage   llm.Usage
@@ -343,7 +344,10 @@ func (m *Memory) Learn(ctx context.Context, res *agents.Result) error {
 		// trajectory does not show; a shortcut built from the rest would
 		// start halfway.
 		opts.NoFallbackShortcut = opts.NoFallbackShortcut || usedShortcuts
-		er, err := m.cfg.Store.EvolveWith(ctx, m.cfg.Model, sum, opts)
+		if opts.Logger == nil {
+			opts.Logger = m.log
+		}
+		er, err := evolve.Evolve(ctx, m.cfg.Store, m.cfg.Model, sum, opts)
 		l.Evolved, l.Calls, l.Usage, l.Cost = true, er.Calls, er.Usage, er.Cost
 		l.Tips, l.Shortcut, l.ShortcutSource, l.Rejected = er.Tips, er.Shortcut, er.ShortcutSource, er.Rejected
 		if err != nil {
