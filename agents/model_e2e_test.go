@@ -53,6 +53,7 @@ func runModel(t *testing.T, h *harness, s *llmtest.Server, task string, red *saf
 	if _, err := trajectory.WriteReport(h.dir); err != nil {
 		t.Fatal(err)
 	}
+	validateRunDir(t, h.dir)
 	return res, run, steps
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mobagent/mobagent/actions"
+	"github.com/mobagent/mobagent/format"
 	"github.com/mobagent/mobagent/perception"
 )
 
@@ -138,7 +139,8 @@ type Gate struct {
 	Taint *TaintTracker
 	// Logger; nil discards.
 	Logger *slog.Logger
-	// Now is the clock for audit records; nil means time.Now.
+	// Now is the clock for audit records and the judge's latency; nil means
+	// time.Now.
 	Now func() time.Time
 
 	mu       sync.Mutex
@@ -170,6 +172,13 @@ func (g *Gate) ForRun(red *Redactor, onAudit func(AuditRecord)) *Gate {
 		}
 	}
 	return n
+}
+
+func (g *Gate) clock() func() time.Time {
+	if g.Now != nil {
+		return g.Now
+	}
+	return time.Now
 }
 
 func (g *Gate) logger() *slog.Logger {
@@ -211,10 +220,10 @@ func (g *Gate) Check(ctx context.Context, c Context) (Decision, error) {
 
 	d := Decision{}
 	if g.Judge != nil && as.Ambiguous {
-		start := time.Now()
+		start := g.clock()()
 		j, err := g.Judge.Judge(ctx, JudgeInput{Context: c, Assessment: as})
 		if j.Cost.Latency == 0 {
-			j.Cost.Latency = time.Since(start)
+			j.Cost.Latency = format.Ms(g.clock()().Sub(start))
 		}
 		if j.Cost.Calls == 0 {
 			j.Cost.Calls = 1
@@ -437,10 +446,7 @@ func (g *Gate) audit(rec AuditRecord) error {
 	if g.Audit == nil && g.OnAudit == nil {
 		return nil
 	}
-	now := time.Now
-	if g.Now != nil {
-		now = g.Now
-	}
+	now := g.clock()
 	rec.Time = now().UTC()
 	rec = g.redactRecord(rec)
 	if g.OnAudit != nil {

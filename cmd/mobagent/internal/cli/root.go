@@ -77,6 +77,7 @@ Start with:
 	root.AddCommand(newCmdDevices(s, nil), newCmdDoctor(s, nil), newCmdSim(s), newCmdPerceive(f, nil), newCmdBench(s))
 	root.AddCommand(newCmdTask(f, nil), newCmdReport(s, nil))
 	root.AddCommand(newCmdMemory(s, nil), newCmdExplore(s, nil))
+	root.AddCommand(newCmdSchema(s, nil))
 	return root
 }
 
