@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 // Errors a loader or scorer wraps; test with errors.Is.
@@ -114,20 +115,24 @@ func (p *parser) line(off int) int {
 	return bytes.Count(p.src[:off], []byte{'\n'}) + 1
 }
 
-// fail wraps err at the decoder's position, or at a syntax error's offset.
+// fail wraps a decoding error with its line. The decoder reports syntax
+// errors at offsets relative to the value it was reading, so the whole file
+// is scanned again for the first error's absolute offset.
 func (p *parser) fail(err error) error {
 	off := int(p.dec.InputOffset())
 	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		off = int(se.Offset)
-		err = fmt.Errorf("%w: %v", ErrBadJSON, se)
-	} else if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		off = len(p.src)
-		err = fmt.Errorf("%w: the file ends early; a bracket or brace is not closed", ErrBadJSON)
-	} else {
-		err = fmt.Errorf("%w: %v", ErrBadJSON, err)
+	if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		var v any
+		if errors.As(json.Unmarshal(p.src, &v), &se) {
+			off = max(int(se.Offset)-1, 0)
+			if off >= len(p.src)-1 && strings.Contains(se.Error(), "end of JSON input") {
+				return &InputError{File: p.name, Line: p.line(len(bytes.TrimRight(p.src, " \t\r\n"))), Err: fmt.Errorf(
+					"%w: the file ends early; a bracket or brace is not closed", ErrBadJSON)}
+			}
+			err = se
+		}
 	}
-	return &InputError{File: p.name, Line: p.line(off), Err: err}
+	return &InputError{File: p.name, Line: p.line(off), Err: fmt.Errorf("%w: %v", ErrBadJSON, err)}
 }
 
 func (p *parser) delim(want json.Delim) error {
