@@ -12,8 +12,9 @@ import (
 type ScoreOptions struct {
 	// ItemsPaths are the items files ([LoadFile]).
 	ItemsPaths []string
-	// Set, when not "", is the set of every items file that is a plain
-	// array, whatever its name.
+	// Set, when not "", is the set of the items files whose name names no
+	// set (see [SetFromFileName]); a file named like s_app_s_step.json keeps
+	// the set its name names.
 	Set Set
 	// HistoriesPath is the JSON Lines histories file ([ReadHistoriesFile]).
 	HistoriesPath string
@@ -46,7 +47,11 @@ func ScoreCommand(ctx context.Context, opts ScoreOptions) (*Report, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		got, err := LoadFile(p, opts.Set)
+		set := opts.Set
+		if _, named := SetFromFileName(p); named {
+			set = ""
+		}
+		got, err := LoadFile(p, set)
 		if err != nil {
 			return nil, err
 		}

@@ -53,7 +53,7 @@ func LoadFile(path string, set Set) ([]Item, error) {
 // JSON array of items, whose set is set or, when set is "", the one the
 // file's name names ([SetFromFileName]); or a JSON object whose keys are set
 // names and whose values are arrays of items ({"SAST": […], "SAMT": […]}),
-// for which set must be "". Lines that begin with // (after spaces) are
+// whose keys give the sets (set is not used). Lines that begin with // (after spaces) are
 // comments, as in the benchmark's data.json, and a UTF-8 byte-order mark is
 // ignored.
 //
@@ -83,10 +83,6 @@ func Parse(data []byte, name string, set Set) ([]Item, error) {
 			return nil, err
 		}
 	case '{':
-		if set != "" {
-			return nil, &InputError{File: name, Line: p.line(start), Err: fmt.Errorf(
-				"%w: the file is an object keyed by set, so its keys give the sets; drop the set override", ErrBadItem)}
-		}
 		var err error
 		if items, err = p.keyed(); err != nil {
 			return nil, err
