@@ -40,7 +40,7 @@ func ScoreCommand(ctx context.Context, opts ScoreOptions) (*Report, error) {
 		errOut = io.Discard
 	}
 	if len(opts.ItemsPaths) == 0 || opts.HistoriesPath == "" {
-		return nil, errors.New("mobilebench: score needs the items (--items FILE...) and the histories (--histories FILE.jsonl)")
+		return nil, errors.New("mobilebench: scoring needs at least one items file and a histories file")
 	}
 	var items []Item
 	for _, p := range opts.ItemsPaths {

@@ -44,14 +44,14 @@ func TestNudgeScroll(t *testing.T) {
 
 func TestElementRef(t *testing.T) {
 	for in, want := range map[string]string{
-		`<p package="com.a" clickable="true"> 设置 </p>`:         `<p package="com.a" clickable="true"> 设置 </p>`,
-		`<p description="下一步 >" clickable="true"> 继续 </p>`:   `<p description="下一步 >" clickable="true">`, // the reference's cut
-		`<p> 设置 </p> trailing`:                                `<p> 设置 </p>`,
-		`<p>`:                                                   ``,
-		`no brackets`:                                           ``,
-		`a > b >`:                                               `>`, // Python's res[-1:end]
-		`ends with <`:                                           ``,
-		`中文>`:                                                   ``,
+		`<p package="com.a" clickable="true"> 设置 </p>`:     `<p package="com.a" clickable="true"> 设置 </p>`,
+		`<p description="下一步 >" clickable="true"> 继续 </p>`: `<p description="下一步 >" clickable="true">`, // the reference's cut
+		`<p> 设置 </p> trailing`:                             `<p> 设置 </p>`,
+		`<p>`:                                              ``,
+		`no brackets`:                                      ``,
+		`a > b >`:                                          `>`, // Python's res[-1:end]
+		`ends with <`:                                      ``,
+		`中文>`:                                              ``,
 	} {
 		if got := ElementRef(in); got != want {
 			t.Errorf("ElementRef(%q) = %q, want %q", in, got, want)

@@ -75,7 +75,7 @@ func Parse(data []byte, name string, set Set) ([]Item, error) {
 			var ok bool
 			if set, ok = SetFromFileName(name); !ok {
 				return nil, &InputError{File: name, Err: fmt.Errorf(
-					"%w: the file name names no set; name it like s_app_s_step.json (SAST), s_app_m_step.json (SAMT) or m_app_m_step.json (MAMT), or give the set (--set SAST)", ErrNoSet)}
+					"%w: the file name names no set; name it like s_app_s_step.json (SAST), s_app_m_step.json (SAMT) or m_app_m_step.json (MAMT), or give its set", ErrNoSet)}
 			}
 		}
 		var err error

@@ -143,7 +143,7 @@ func TestParseErrors(t *testing.T) {
 		line       int
 		msg        string
 	}{
-		{"unnamed.json", `[]`, "", ErrNoSet, 0, "--set"},
+		{"unnamed.json", `[]`, "", ErrNoSet, 0, "give its set"},
 		{"s_app_s_step.json", ``, "", ErrBadJSON, 0, "no JSON"},
 		{"s_app_s_step.json", "// only a comment\n", "", ErrBadJSON, 0, "no JSON"},
 		{"s_app_s_step.json", `"text"`, "", ErrBadItem, 1, "a string"},

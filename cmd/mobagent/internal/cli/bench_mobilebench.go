@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -117,5 +118,8 @@ func benchMobilebenchScoreRun(ctx context.Context, opts *BenchMobilebenchScoreOp
 		ItemsPaths: opts.Items, Set: set, HistoriesPath: opts.Histories,
 		Fixed: opts.Fixed, JSON: opts.JSON, Out: opts.IO.Out, ErrOut: opts.IO.ErrOut,
 	})
+	if errors.Is(err, mobilebench.ErrNoSet) {
+		err = fmt.Errorf("%w (--set SAST, SAMT or MAMT)", err)
+	}
 	return withCode(ExitFailed, err)
 }
