@@ -36,14 +36,16 @@ type DiffFunc func(a, b image.Image) float64
 type ExecutorConfig struct {
 	Logger *slog.Logger // nil discards; never receives typed text
 
-	// Settling: after a gesture the executor takes screenshots every
-	// SettleInterval until two in a row differ by at most SettleThreshold
-	// (by Diff), or SettleTimeout passes.
+	// Settling, the one settle policy of mobagent: after a gesture the
+	// executor takes screenshots every SettleInterval until two in a row
+	// differ by at most SettleThreshold (by Diff), or SettleTimeout passes.
+	// The comparison, not a fixed sleep, decides, so the defaults look soon
+	// and often; a real phone's screenshot takes longer than the interval.
 	Diff            DiffFunc      // nil means SampleDiff; ScreenDiff is finer and slower
 	SettleThreshold float64       // 0 means 0.002
-	SettleInterval  time.Duration // 0 means 200ms
+	SettleInterval  time.Duration // 0 means 15ms
 	SettleTimeout   time.Duration // 0 means 3s; <0 disables settling
-	SettleInitial   time.Duration // pause before the first screenshot; 0 means SettleInterval
+	SettleInitial   time.Duration // pause before the first screenshot; 0 means 5ms
 
 	LongPressDuration time.Duration // 0 means 800ms
 	SwipeDuration     time.Duration // 0 means 400ms
@@ -74,13 +76,13 @@ func NewExecutor(dev device.Device, cfg ExecutorConfig) *Executor {
 		cfg.SettleThreshold = 0.002
 	}
 	if cfg.SettleInterval <= 0 {
-		cfg.SettleInterval = 200 * time.Millisecond
+		cfg.SettleInterval = 15 * time.Millisecond
 	}
 	if cfg.SettleTimeout == 0 {
 		cfg.SettleTimeout = 3 * time.Second
 	}
 	if cfg.SettleInitial <= 0 {
-		cfg.SettleInitial = cfg.SettleInterval
+		cfg.SettleInitial = 5 * time.Millisecond
 	}
 	if cfg.LongPressDuration <= 0 {
 		cfg.LongPressDuration = 800 * time.Millisecond
@@ -211,14 +213,14 @@ func (e *Executor) execute(ctx context.Context, a Action, s *perception.Screen, 
 	}
 	switch v := a.(type) {
 	case Tap:
-		p, err := e.targetPoint(v.Target, s, f)
+		p, err := PointAt(v.Target, s, f)
 		if err != nil {
 			return &ActionError{Op: "map", Action: a, Err: err}
 		}
 		res.Point = &p
 		return e.call(res, "tap", pointDetail(p), e.dev.Tap(ctx, p.X, p.Y))
 	case LongPress:
-		p, err := e.targetPoint(v.Target, s, f)
+		p, err := PointAt(v.Target, s, f)
 		if err != nil {
 			return &ActionError{Op: "map", Action: a, Err: err}
 		}
@@ -242,8 +244,7 @@ func (e *Executor) execute(ctx context.Context, a Action, s *perception.Screen, 
 	case Type:
 		return e.typeText(ctx, v, s, f, res)
 	case Key:
-		k, _ := deviceKey(v.Key)
-		return e.call(res, "press_key", string(k), e.dev.PressKey(ctx, k))
+		return e.call(res, "press_key", string(v.Key), e.dev.PressKey(ctx, v.Key))
 	case OpenApp:
 		pkg, err := e.dev.ResolveApp(ctx, v.App)
 		if err := e.call(res, "resolve_app", strconv.Quote(v.App), err); err != nil {
@@ -303,17 +304,6 @@ func needsGeometry(a Action) bool {
 }
 
 func pointDetail(p image.Point) string { return strconv.Itoa(p.X) + "," + strconv.Itoa(p.Y) }
-
-func (e *Executor) targetPoint(t Target, s *perception.Screen, f Frame) (image.Point, error) {
-	if t.Element > 0 {
-		if s == nil {
-			return image.Point{}, fmt.Errorf("element %d given but no screen to find it on", t.Element)
-		}
-		el, _ := s.Element(t.Element) // Validate checked it exists
-		return ElementPoint(el, f.Device)
-	}
-	return f.ToDevice(*t.Point)
-}
 
 func (e *Executor) swipePoints(v Swipe, s *perception.Screen, f Frame) (from, to image.Point, err error) {
 	if v.From != nil && v.To != nil {
@@ -385,7 +375,7 @@ func (e *Executor) typeText(ctx context.Context, v Type, s *perception.Screen, f
 			// the end after focusing on most fields.
 			// A device without a move_end key reports an error; deleting
 			// still works when the cursor is already at the end.
-			res.Calls = append(res.Calls, Call{Op: "press_key", Detail: "move_end", Err: e.dev.PressKey(ctx, device.Key("move_end"))})
+			res.Calls = append(res.Calls, Call{Op: "press_key", Detail: "move_end", Err: e.dev.PressKey(ctx, device.KeyMoveEnd)})
 			for i := 0; i < n; i++ {
 				if err := e.call(res, "press_key", string(device.KeyDelete), e.dev.PressKey(ctx, device.KeyDelete)); err != nil {
 					return err
@@ -401,27 +391,6 @@ func (e *Executor) typeText(ctx context.Context, v Type, s *perception.Screen, f
 		return e.call(res, "press_key", string(device.KeyEnter), e.dev.PressKey(ctx, device.KeyEnter))
 	}
 	return nil
-}
-
-// deviceKey maps the Key action's names (and common aliases) to device keys.
-func deviceKey(k string) (device.Key, bool) {
-	n, ok := keyName(k)
-	if !ok {
-		return "", false
-	}
-	switch n {
-	case "back":
-		return device.KeyBack, true
-	case "home":
-		return device.KeyHome, true
-	case "enter":
-		return device.KeyEnter, true
-	case "app_switch":
-		return device.KeyAppSwitch, true
-	case "delete":
-		return device.KeyDelete, true
-	}
-	return "", false
 }
 
 // settle waits until two consecutive screenshots differ by at most the

@@ -50,7 +50,7 @@ func BenchmarkStepOverhead(b *testing.B) {
 				}
 				cfg := agents.Config{Device: ph.Device, Gate: &safety.Gate{Mode: safety.ModeApprove}, Perceiver: p, Perception: perception.PerceiveOptions{OCR: c.ocr},
 					Marks: true, Observers: []agents.Observer{rec}}
-				offline.Configure(&cfg)
+				cfg.Roles = offline.New(offline.Config{}).Roles()
 				a, err := agents.New(cfg)
 				if err != nil {
 					b.Fatal(err)
@@ -64,7 +64,7 @@ func BenchmarkStepOverhead(b *testing.B) {
 					b.Fatalf("%s: %s %s", task, res.Outcome, res.Reason)
 				}
 				rec.Close()
-				total += res.Totals.Duration - res.Totals.ModelLatency
+				total += res.Totals.Duration.D() - res.Totals.Model.D()
 				steps += res.Totals.Steps
 			}
 			b.ReportMetric(float64(total.Milliseconds())/float64(steps), "overhead-ms/step")

@@ -82,7 +82,7 @@ func TestOfflineToggleWiFi(t *testing.T) {
 		t.Fatal("the phone should start with Wi-Fi on")
 	}
 	cfg := h.config(nil)
-	offline.Configure(&cfg)
+	cfg.Roles = offline.New(offline.Config{}).Roles()
 	a, err := agents.New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -113,7 +113,7 @@ func TestOfflineToggleWiFi(t *testing.T) {
 		t.Errorf("the report does not show the task and %d steps", len(steps))
 	}
 	for _, st := range steps {
-		t.Logf("step %d: %s | %v | overhead %v (perceive %v exec %v settle %v)", st.Index, st.ActionText, st.Reflection, st.Timings.Overhead(), st.Timings.Perceive, st.Timings.Execute, st.Timings.Settle)
+		t.Logf("step %d: %s | %v | overhead %v (perceive %v exec %v settle %v)", st.Index, st.ActionText, st.Reflection, st.Timings.Overhead(), st.Timings.Observe, st.Timings.Execute, st.Timings.Settle)
 	}
 }
 
@@ -122,7 +122,7 @@ func TestOfflineToggleWiFi(t *testing.T) {
 func TestInterruptedRunIsFlushed(t *testing.T) {
 	h := newHarness(t, simtest.ADBServer(t))
 	cfg := h.config(nil)
-	offline.Configure(&cfg)
+	cfg.Roles = offline.New(offline.Config{}).Roles()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	cfg.Observers = append(cfg.Observers, agents.ObserverFunc(func(e agents.Event) {
@@ -135,7 +135,7 @@ func TestInterruptedRunIsFlushed(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, err := a.Run(ctx, "Turn on Bluetooth")
-	if err != nil || res.Outcome != agents.OutcomeInterrupted {
+	if !errors.Is(err, agents.ErrInterrupted) || res.Outcome != agents.OutcomeInterrupted {
 		t.Fatalf("outcome %s (%v), want interrupted", res.Outcome, err)
 	}
 	run, steps, err := trajectory.Load(h.dir)
@@ -163,7 +163,7 @@ func TestStops(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := agents.Config{Device: h.phone.Device, Gate: &safety.Gate{Mode: safety.ModeApprove}, Limits: c.limits}
-			offline.Configure(&cfg)
+			cfg.Roles = offline.New(offline.Config{}).Roles()
 			a, err := agents.New(cfg)
 			if err != nil {
 				t.Fatal(err)
@@ -192,7 +192,7 @@ func TestOfflineBluetoothDump(t *testing.T) {
 	}
 	h := newHarness(t, simtest.ADBServer(t))
 	cfg := h.config(nil)
-	offline.Configure(&cfg)
+	cfg.Roles = offline.New(offline.Config{}).Roles()
 	a, _ := agents.New(cfg)
 	res, _ := a.Run(context.Background(), os.Getenv("DUMP"))
 	_, steps, _ := trajectory.Load(h.dir)

@@ -67,7 +67,7 @@ type Options struct {
 	// may then lose committed data.
 	NoSync bool
 	// MaxTipsPerApp caps the tips kept per app (and for global tips) by
-	// AddTips and Evolve. Zero means 50.
+	// AddTips (and so agents/evolve). Zero means 50.
 	MaxTipsPerApp int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time

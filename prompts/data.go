@@ -64,3 +64,29 @@ type NotetakerData struct {
 	Notes      []string
 	Candidates []string // lines of the screen that look worth noting
 }
+
+// EvolveData is what the memory-evolution prompt (Evolve) sees: one finished
+// run to learn tips and a shortcut from.
+type EvolveData struct {
+	Task      string
+	Outcome   string
+	Succeeded bool
+	Apps      []string
+	Steps     []EvolveStep
+	Tips      []EvolveTip // tips already known
+}
+
+// EvolveStep is one step of the run as the evolution prompt shows it.
+type EvolveStep struct {
+	N          int
+	Action     string // JSON form
+	App        string
+	Summary    string
+	Reflection string
+	Elements   []string // selectors of the screen's labelled elements
+}
+
+// EvolveTip is a known tip.
+type EvolveTip struct {
+	ID, App, Text string
+}

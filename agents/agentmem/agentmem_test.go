@@ -46,12 +46,11 @@ func run(t *testing.T, phone *simtest.Phone, store *memory.Store, model llm.Mode
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := agents.Config{Device: phone.Device, Gate: &safety.Gate{Mode: safety.ModeApprove}, Limits: limits}
-	m.Configure(&cfg)
+	cfg := agents.Config{Device: phone.Device, Gate: &safety.Gate{Mode: safety.ModeApprove}, Limits: limits, Memory: m}
 	if model != nil {
 		cfg.Model = model
 	} else {
-		offline.Configure(&cfg)
+		cfg.Roles = offline.New(offline.Config{Paths: m}).Roles()
 	}
 	a, err := agents.New(cfg)
 	if err != nil {
@@ -60,7 +59,7 @@ func run(t *testing.T, phone *simtest.Phone, store *memory.Store, model llm.Mode
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	res, err := a.Run(ctx, task)
-	if err != nil {
+	if res.Outcome == agents.OutcomeError || res.Outcome == agents.OutcomeUnavailable {
 		t.Fatalf("%s: %v", task, err)
 	}
 	return res, m.Last()

@@ -46,8 +46,7 @@ func main() {
 	}
 	defer stopPhone()
 
-	cfg := agents.Config{Device: dev, Gate: &safety.Gate{Mode: safety.ModeApprove}, Observers: []agents.Observer{&printer{}}}
-	offline.Configure(&cfg)
+	cfg := agents.Config{Device: dev, Roles: offline.New(offline.Config{}).Roles(), Gate: &safety.Gate{Mode: safety.ModeApprove}, Observers: []agents.Observer{&printer{}}}
 	a, err := agents.New(cfg)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

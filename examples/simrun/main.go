@@ -47,9 +47,8 @@ func main() {
 		os.Exit(2)
 	}
 	defer rec.Close()
-	cfg := agents.Config{Device: dev, Redactor: red, Marks: true, Observers: []agents.Observer{rec},
-		Gate: &safety.Gate{Mode: safety.ModeApprove, Redactor: red}}
-	offline.Configure(&cfg)
+	cfg := agents.Config{Device: dev, Roles: offline.New(offline.Config{}).Roles(), Redactor: red, Marks: true, Observers: []agents.Observer{rec},
+		Gate: &safety.Gate{Mode: safety.ModeApprove}}
 	a, err := agents.New(cfg)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
