@@ -20,10 +20,12 @@
 //
 // The metric reads H, the agent's successful UI actions and API calls, as the
 // reference runner writes them. [Click], [Input], [Scroll], [Press], [Zoom],
-// [Pinch] and [APICall] format the entries, and [ElementHTML] renders a view
-// node the way the reference shows elements to the model and records them in
-// click(<…>) entries. A score request is one
-// JSON line per episode, read by [ReadHistories].
+// [Pinch] and [APICall] format the entries; [RenderHTML] renders a view tree
+// the way the reference shows a screen to the model, [ElementLines] numbers
+// its interactive elements, and [ElementRef] cuts an element out of its line
+// as the reference does before it writes click(<…>). [Successful] is the
+// reference's filter of H. A histories file has one JSON line per episode,
+// read by [ReadHistories].
 //
 // # Scoring
 //
@@ -34,6 +36,6 @@
 // reported separately and never mixed into reference figures. docs/benchmarks.md
 // lists every quirk and its fix.
 //
-// Everything here is pure computation on values; all functions are safe for
-// concurrent use.
+// Apart from reading the files it is given, everything here is computation
+// on values; all functions are safe for concurrent use.
 package mobilebench

@@ -34,7 +34,8 @@ type Item struct {
 	Set Set
 	// ID is the item's id, unique within its set.
 	ID int
-	// Query is the instruction, written as a string or a list of strings.
+	// Query is the instruction, written as a string or a list (whose parts
+	// are strings, or in a few SAST items objects, kept in Query.Raw).
 	Query Strings
 	// App names the app or apps the item is about (SAMT writes a string,
 	// MAMT a list); absent in most SAST items.

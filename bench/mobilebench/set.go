@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -17,11 +18,11 @@ const (
 	MAMT Set = "MAMT" // multiple apps, multi step: m_app_m_step.json
 )
 
-// Sets lists the sets in report order.
+// sets lists the sets in report order.
 var sets = [...]Set{SAST, SAMT, MAMT}
 
-// Sets returns the three sets in report order.
-func Sets() []Set { return sets[:] }
+// Sets returns the three sets in report order, in a new slice.
+func Sets() []Set { return slices.Clone(sets[:]) }
 
 // ErrUnknownSet is returned for a set name that is not SAST, SAMT or MAMT.
 var ErrUnknownSet = errors.New("unknown Mobile-Bench set")
