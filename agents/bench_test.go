@@ -7,13 +7,13 @@ import (
 	"time"
 
 	"github.com/mobagent/mobagent/agents"
-	"github.com/mobagent/mobagent/agents/internal/simtest"
 	"github.com/mobagent/mobagent/agents/offline"
 	"github.com/mobagent/mobagent/agents/trajectory"
 	"github.com/mobagent/mobagent/perception"
 	"github.com/mobagent/mobagent/perception/ocr/tesseract"
 	"github.com/mobagent/mobagent/safety"
 	"github.com/mobagent/mobagent/sim"
+	"github.com/mobagent/mobagent/sim/simtest"
 )
 
 // BenchmarkStepOverhead measures the framework's time per step outside

@@ -11,13 +11,13 @@ import (
 	"time"
 
 	"github.com/mobagent/mobagent/agents"
-	"github.com/mobagent/mobagent/agents/internal/simtest"
 	"github.com/mobagent/mobagent/agents/offline"
 	"github.com/mobagent/mobagent/agents/trajectory"
 	"github.com/mobagent/mobagent/device/adb"
 	"github.com/mobagent/mobagent/perception/ocr/tesseract"
 	"github.com/mobagent/mobagent/safety"
 	"github.com/mobagent/mobagent/sim"
+	"github.com/mobagent/mobagent/sim/simtest"
 )
 
 var _ agents.Device = (*adb.Device)(nil)

@@ -10,13 +10,13 @@ import (
 	"testing"
 
 	"github.com/mobagent/mobagent/agents"
-	"github.com/mobagent/mobagent/agents/internal/simtest"
 	"github.com/mobagent/mobagent/agents/offline"
 	"github.com/mobagent/mobagent/agents/trajectory"
 	"github.com/mobagent/mobagent/llm/llmtest"
 	"github.com/mobagent/mobagent/perception"
 	"github.com/mobagent/mobagent/perception/ocr/tesseract"
 	"github.com/mobagent/mobagent/safety"
+	"github.com/mobagent/mobagent/sim/simtest"
 )
 
 // script adds a reply for role that answers only a request whose prompt

@@ -47,4 +47,3 @@ func CheckShortcut(sc Shortcut, sum RunSummary) error {
 	}
 	return nil
 }
-

@@ -372,7 +372,7 @@ func (m *Memory) Learn(ctx context.Context, res *agents.Result) error {
 	run := memory.Run{ID: runID, Task: res.Task, Outcome: string(res.Outcome), Steps: res.Totals.Steps,
 		ModelCalls: res.Totals.ModelCalls + l.Calls, PromptTokens: res.Totals.Usage.PromptTokens + l.Usage.PromptTokens,
 		OutputTokens: res.Totals.Usage.CompletionTokens + l.Usage.CompletionTokens, Cost: res.Totals.Cost + l.Cost,
-		Started: res.Start, Duration: res.Totals.Duration.D(), Dir: m.cfg.RunDir}
+		Started: res.Start, Duration: res.Totals.Duration, Dir: m.cfg.RunDir}
 	if len(sum.Apps) > 0 {
 		run.App = sum.Apps[0]
 	}

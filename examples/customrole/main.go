@@ -10,8 +10,9 @@ import (
 	"github.com/mobagent/mobagent/actions"
 	"github.com/mobagent/mobagent/agents"
 	"github.com/mobagent/mobagent/agents/offline"
-	"github.com/mobagent/mobagent/examples/internal/phone"
 	"github.com/mobagent/mobagent/safety"
+	"github.com/mobagent/mobagent/sim"
+	"github.com/mobagent/mobagent/sim/simserve"
 )
 
 // pathDecider taps through labels in order, then makes sure the switch
@@ -47,12 +48,13 @@ func (d pathDecider) Decide(ctx context.Context, in agents.DecideInput) (agents.
 func main() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	dev, stop, err := phone.Start(ctx)
+	served, err := simserve.Start(ctx, sim.Config{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(3)
 	}
-	defer stop()
+	defer served.Close()
+	dev := served.Device
 
 	custom := pathDecider{path: []string{"Settings", "Display", "Dark theme"}}
 	base := offline.New(offline.Config{})

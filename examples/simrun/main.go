@@ -11,8 +11,9 @@ import (
 	"github.com/mobagent/mobagent/agents"
 	"github.com/mobagent/mobagent/agents/offline"
 	"github.com/mobagent/mobagent/agents/trajectory"
-	"github.com/mobagent/mobagent/examples/internal/phone"
 	"github.com/mobagent/mobagent/safety"
+	"github.com/mobagent/mobagent/sim"
+	"github.com/mobagent/mobagent/sim/simserve"
 )
 
 func main() {
@@ -33,12 +34,13 @@ func main() {
 		}
 		dir = d + "/run"
 	}
-	dev, stopPhone, err := phone.Start(ctx)
+	served, err := simserve.Start(ctx, sim.Config{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(3)
 	}
-	defer stopPhone()
+	defer served.Close()
+	dev := served.Device
 
 	red := &safety.Redactor{}
 	rec, err := trajectory.Create(dir, trajectory.Config{Redactor: red})
