@@ -7,10 +7,9 @@ import (
 	"maps"
 	"slices"
 	"strings"
-)
 
-// FormatVersion is the "format" number of the reports this package writes.
-const FormatVersion = 2
+	"github.com/mobagent/mobagent/format"
+)
 
 // Scores are CheckPoint figures over a group of items. Level scores are
 // fractions (0–1) averaged over items; PassRate is the share of items whose
@@ -116,7 +115,7 @@ func Evaluate(items []Item, eps []Episode, mode Mode) (*Report, error) {
 			return nil, fmt.Errorf("mobilebench: %s: %w: %s id %d: %s", orUnknown(ep.src), ErrUnknownID, ep.Set, ep.ID, hint)
 		}
 	}
-	rep := &Report{Format: FormatVersion, Scoring: mode.String(), Sets: make(map[Set]*Scores)}
+	rep := &Report{Format: format.Version, Scoring: mode.String(), Sets: make(map[Set]*Scores)}
 	rep.Results = make([]ItemResult, 0, len(items))
 	for _, it := range items {
 		ep := byKey[itemKey{it.Set, it.ID}]

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mobagent/mobagent/format"
 )
 
 // Items of our own in Mobile-Bench's format.
@@ -48,6 +50,9 @@ func TestBenchMobilebenchScore(t *testing.T) {
 	s, out, _ = cliStreams()
 	if err := benchMobilebenchScoreRun(t.Context(), &BenchMobilebenchScoreOptions{IO: s, Items: []string{items}, Histories: hist, JSON: true}); err != nil {
 		t.Fatal(err)
+	}
+	if err := format.Validate("mobilebench-report", out.Bytes()); err != nil {
+		t.Errorf("the report does not match its schema: %v", err)
 	}
 	var rep struct {
 		Format   int                  `json:"format"`
