@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mobagent/mobagent/actions"
@@ -27,6 +28,9 @@ type Agent struct {
 	mem       Memory
 	observers []Observer
 	now       func() time.Time
+
+	mu    sync.Mutex
+	inbox []string // instructions from the person for the run in progress
 }
 
 // New checks cfg and returns an Agent. It does not change cfg or anything
@@ -151,6 +155,31 @@ func (a *Agent) Run(ctx context.Context, task string) (*Result, error) {
 		return r.finish(&StopError{Outcome: OutcomeError, Reason: "the task is empty; say what the agent should do", Err: fmt.Errorf("%w: the task is empty", ErrConfig)})
 	}
 	return r.loop(ctx)
+}
+
+// Instruct adds an instruction from the person to the run in progress (or,
+// between runs, to the next one). The planner is asked again at the next
+// step with it, and the planner and the decision see it, as the person's
+// own words, for the rest of the run; the step record keeps it. It is safe
+// to call from any goroutine.
+func (a *Agent) Instruct(text string) error {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return fmt.Errorf("%w: the instruction is empty", ErrConfig)
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.inbox = append(a.inbox, text)
+	return nil
+}
+
+// instructions takes the instructions given since the last call.
+func (a *Agent) instructions() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	in := a.inbox
+	a.inbox = nil
+	return in
 }
 
 func (a *Agent) emit(e Event) {

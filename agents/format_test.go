@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/mobagent/mobagent/agents"
+	"github.com/mobagent/mobagent/agents/trajectory"
 	"github.com/mobagent/mobagent/format"
 	"github.com/mobagent/mobagent/llm/llmtest"
 	"github.com/mobagent/mobagent/sim/simtest"
@@ -125,4 +126,45 @@ func TestRunFilesFollowFormatsV2(t *testing.T) {
 			}
 		}
 	}
+}
+
+// An instruction the person adds mid-run (Agent.Instruct, what MCP's
+// inject_instruction calls) makes the planner plan again with it, reaches
+// the decision too, and is kept in the step record.
+func TestInstructMidRun(t *testing.T) {
+	h := newHarness(t, simtest.ADBServer(t))
+	s := llmtest.NewServer(t)
+	script(s, "planner", `{"thought":"open Settings, then Display","subgoals":["Open Settings","Open Display"],"current":0}`)
+	script(s, "decision", `{"action":{"action":"open_app","app":"Settings"},"expect":"Settings opens","subgoal_done":true}`)
+	script(s, "planner", `{"thought":"the person wants Bluetooth instead","subgoals":["Open Connected devices","Turn Bluetooth on"],"current":0}`,
+		"The person added, during the run", "- turn on Bluetooth instead of opening Display", "the person added an instruction")
+	script(s, "decision", `{"action":{"action":"done","status":"success"}}`, "- turn on Bluetooth instead of opening Display")
+
+	cfg := h.config(nil)
+	cfg.Model = s.Client()
+	var a *agents.Agent
+	cfg.Observers = append(cfg.Observers, agents.ObserverFunc(func(e agents.Event) {
+		if e.Phase == agents.PhaseStep && e.Step == 1 {
+			if err := a.Instruct("turn on Bluetooth instead of opening Display"); err != nil {
+				t.Error(err)
+			}
+		}
+	}))
+	var err error
+	if a, err = agents.New(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Instruct("  "); err == nil {
+		t.Error("an empty instruction was accepted")
+	}
+	a.Run(t.Context(), "Open the Display settings")
+	h.rec.Close()
+	_, steps, err := trajectory.Load(h.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) < 2 || len(steps[1].Instructions) != 1 || steps[1].Plan == nil {
+		t.Fatalf("step 2 should carry the instruction and a new plan: %+v", steps)
+	}
+	validateRunDir(t, h.dir)
 }

@@ -62,6 +62,15 @@ func (r *run) loop(ctx context.Context) (*Result, error) {
 func (r *run) step(ctx context.Context, st *Step, obs Observation) (Observation, *StopError) {
 	a := r.a
 
+	// The person's instructions given since the last step.
+	if ins := a.instructions(); len(ins) > 0 {
+		for i, in := range ins {
+			ins[i] = a.red.String(in)
+		}
+		st.Instructions = ins
+		r.prog.instruct(ins)
+	}
+
 	// Recall: tips and shortcuts from memory, for the planner and the
 	// decision.
 	t0 := a.now()

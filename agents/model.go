@@ -156,7 +156,7 @@ func promptHistory(h []StepSummary) []prompts.Step {
 // Plan asks the model for a plan.
 func (mr *modelRoles) Plan(ctx context.Context, in PlanInput) (PlanOutput, error) {
 	d := prompts.PlannerData{Task: in.Task, Screen: wrapScreen(in.Obs), Notes: in.Notes, History: promptHistory(in.History), Failure: in.Failure,
-		Tips: in.Tips, Shortcuts: in.Shortcuts}
+		Tips: in.Tips, Shortcuts: in.Shortcuts, Instructions: in.Instructions}
 	if in.Plan != nil {
 		d.Subgoals, d.Current, d.Progress = in.Plan.Subgoals, in.Plan.Current, in.Plan.Progress
 	}
@@ -196,7 +196,8 @@ func (mr *modelRoles) Plan(ctx context.Context, in PlanInput) (PlanOutput, error
 // Decide asks the model for the next action.
 func (mr *modelRoles) Decide(ctx context.Context, in DecideInput) (DecideOutput, error) {
 	d := prompts.DecisionData{Task: in.Task, Screen: wrapScreen(in.Obs), HasImage: mr.cfg.Vision && in.Obs.Marks != nil,
-		Notes: in.Notes, History: promptHistory(in.History), Tips: in.Tips, Shortcuts: in.Shortcuts, LastError: in.LastError, Secrets: in.Secrets}
+		Notes: in.Notes, History: promptHistory(in.History), Tips: in.Tips, Shortcuts: in.Shortcuts, LastError: in.LastError, Secrets: in.Secrets,
+		Instructions: in.Instructions}
 	if in.Plan != nil {
 		d.Subgoals, d.Current, d.Subgoal, d.Progress = in.Plan.Subgoals, in.Plan.Current, in.Plan.Subgoal(), in.Plan.Progress
 	}

@@ -79,7 +79,7 @@ func (r *run) plan(ctx context.Context, st *Step, obs Observation, rec Recall) (
 	a := r.a
 	t0 := a.now()
 	out, err := a.roles.Planner.Plan(ctx, PlanInput{Task: r.task, Obs: obs, Plan: r.prog.plan.Clone(), Notes: r.prog.notesCopy(), History: r.prog.recent(a.cfg.Limits.History),
-		Failure: r.prog.replan, Tips: rec.Tips, Shortcuts: rec.Shortcuts})
+		Failure: r.prog.replan, Tips: rec.Tips, Shortcuts: rec.Shortcuts, Instructions: append([]string(nil), r.prog.instructions...)})
 	took := a.now().Sub(t0)
 	st.Timings.Plan = format.Ms(took)
 	r.account(st, out.Calls)
@@ -102,7 +102,8 @@ func (r *run) decide(ctx context.Context, st *Step, obs Observation, rec Recall)
 	}
 	t0 := a.now()
 	dec, err := a.roles.Decider.Decide(ctx, DecideInput{Task: r.task, Obs: obs, Plan: r.prog.plan.Clone(), Notes: r.prog.notesCopy(),
-		History: r.prog.recent(a.cfg.Limits.History), Tips: rec.Tips, Shortcuts: rec.Shortcuts, LastError: r.prog.lastErr, Secrets: secrets})
+		History: r.prog.recent(a.cfg.Limits.History), Tips: rec.Tips, Shortcuts: rec.Shortcuts, LastError: r.prog.lastErr, Secrets: secrets,
+		Instructions: append([]string(nil), r.prog.instructions...)})
 	took := a.now().Sub(t0)
 	st.Timings.Decide = format.Ms(took)
 	r.account(st, dec.Calls)

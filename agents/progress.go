@@ -24,6 +24,14 @@ type progress struct {
 	repeats  int // the same action on the same unchanged screen
 	lastKey  string
 	denied   bool // the last failure was a gate denial
+	// instructions are what the person added during the run.
+	instructions []string
+}
+
+// instruct takes instructions the person added: the planner is asked again.
+func (p *progress) instruct(ins []string) {
+	p.instructions = append(p.instructions, ins...)
+	p.replan = "the person added an instruction: " + strings.Join(ins, "; ")
 }
 
 // stepOutcome is what one step did, as learn needs it.

@@ -80,21 +80,24 @@ type Ask struct {
 // Step is the record of one step. Once the agent emits it (PhaseStep) it
 // is a snapshot that nothing changes: every pointer in it is the step's own.
 type Step struct {
-	Format     int              `json:"format"`
-	Index      int              `json:"step"` // 1-based
-	Start      time.Time        `json:"start"`
-	Screen     ScreenSummary    `json:"screen"`         // before the action
-	Plan       *Plan            `json:"plan,omitempty"` // set when the planner was asked this step: its plan as it answered
-	Subgoal    string           `json:"subgoal,omitempty"`
-	Thought    string           `json:"thought,omitempty"`
-	Action     json.RawMessage  `json:"action,omitempty"`      // the action as JSON (actions.MarshalJSON)
-	ActionText string           `json:"action_text,omitempty"` // the action in words (actions.Describe)
-	Expect     string           `json:"expect,omitempty"`
-	Gate       *safety.Decision `json:"gate,omitempty"`
-	Ask        *Ask             `json:"ask,omitempty"`
-	Exec       *Exec            `json:"exec,omitempty"`
-	Reflection *Reflection      `json:"reflection,omitempty"`
-	Recovery   *Recovery        `json:"recovery,omitempty"`
+	Format int           `json:"format"`
+	Index  int           `json:"step"` // 1-based
+	Start  time.Time     `json:"start"`
+	Screen ScreenSummary `json:"screen"` // before the action
+	// Instructions are what the person added since the previous step
+	// (Agent.Instruct).
+	Instructions []string         `json:"instructions,omitempty"`
+	Plan         *Plan            `json:"plan,omitempty"` // set when the planner was asked this step: its plan as it answered
+	Subgoal      string           `json:"subgoal,omitempty"`
+	Thought      string           `json:"thought,omitempty"`
+	Action       json.RawMessage  `json:"action,omitempty"`      // the action as JSON (actions.MarshalJSON)
+	ActionText   string           `json:"action_text,omitempty"` // the action in words (actions.Describe)
+	Expect       string           `json:"expect,omitempty"`
+	Gate         *safety.Decision `json:"gate,omitempty"`
+	Ask          *Ask             `json:"ask,omitempty"`
+	Exec         *Exec            `json:"exec,omitempty"`
+	Reflection   *Reflection      `json:"reflection,omitempty"`
+	Recovery     *Recovery        `json:"recovery,omitempty"`
 	// Verification is set on the step that claimed the task done.
 	Verification *Verification `json:"verification,omitempty"`
 	NewNotes     []string      `json:"new_notes,omitempty"`

@@ -38,6 +38,18 @@ type Totals struct {
 	Model           format.Millis `json:"model_ms"` // latency of every model call
 	Duration        format.Millis `json:"duration_ms"`
 	Failures        int           `json:"failures"` // steps that failed
+	// Roles splits the model calls by role (planner, decision, reflector,
+	// notetaker, verifier): calls, tokens, cost and latency of each.
+	Roles map[string]RoleTotals `json:"roles,omitempty"`
+}
+
+// RoleTotals add up one role's model calls.
+type RoleTotals struct {
+	Model string        `json:"model,omitempty"` // the model that answered (the last one, when several did)
+	Calls int           `json:"calls"`
+	Usage llm.Usage     `json:"usage"`
+	Cost  float64       `json:"cost"`
+	Time  format.Millis `json:"model_ms"`
 }
 
 // Add folds one step into t.
@@ -53,6 +65,21 @@ func (t *Totals) Add(s *Step) {
 	}
 	if s.Error != "" {
 		t.Failures++
+	}
+	for _, c := range s.Calls {
+		if t.Roles == nil {
+			t.Roles = map[string]RoleTotals{}
+		}
+		rt := t.Roles[c.Role]
+		rt.Calls++
+		rt.Usage.PromptTokens += c.Usage.PromptTokens
+		rt.Usage.CompletionTokens += c.Usage.CompletionTokens
+		rt.Cost += c.Cost
+		rt.Time += c.Latency
+		if c.Model != "" {
+			rt.Model = c.Model
+		}
+		t.Roles[c.Role] = rt
 	}
 }
 

@@ -149,6 +149,9 @@ type PlanInput struct {
 	// Tips and Shortcuts come from Memory (see Recall).
 	Tips      []string
 	Shortcuts []string
+	// Instructions are what the person added during the run
+	// (Agent.Instruct), oldest first: the person's own words.
+	Instructions []string
 }
 
 // PlanOutput is the planner's answer.
@@ -171,6 +174,8 @@ type DecideInput struct {
 	Shortcuts []string // shortcuts run_shortcut may run (see Recall)
 	LastError string   // why the previous step failed
 	Secrets   []string // names type_secret may use
+	// Instructions are what the person added during the run.
+	Instructions []string
 }
 
 // DecideOutput is the decision role's answer.

@@ -21,7 +21,7 @@ var cases = []struct {
 	{"planner_start", Planner, PlannerData{Task: "Turn on Wi-Fi", Screen: screen}},
 	{"planner_replan", Planner, PlannerData{Task: "Turn on Wi-Fi", Screen: screen, Subgoals: []string{"Open Settings", "Open Network & internet", "Turn Wi-Fi on"},
 		Current: 1, Progress: "Settings is open", Notes: []string{"code: 482913"}, History: []Step{{N: 1, Action: "open app Settings", Outcome: "A"}},
-		Failure: "step 2 opened the wrong page"}},
+		Failure: "step 2 opened the wrong page", Instructions: []string{"use the 5 GHz network"}}},
 	{"decision", Decision, DecisionData{Task: "Turn on Wi-Fi", Screen: screen, HasImage: true, Subgoals: []string{"Open Settings", "Turn Wi-Fi on"},
 		Current: 1, Subgoal: "Turn Wi-Fi on", Notes: []string{"n"}, Tips: []string{"Wi-Fi is under Network & internet"},
 		History: []Step{{N: 1, Action: "open app Settings", Outcome: "A"}}, LastError: "element 99 does not exist", Secrets: []string{"PIN"}}},
