@@ -53,8 +53,6 @@ func (h *harness) config(red *safety.Redactor) agents.Config {
 
 func (h *harness) setting(ns, key string) string { return h.phone.Setting(ns, key) }
 
-var adbServer string
-
 // TestMain re-executes the test binary with OMP_THREAD_LIMIT=1, which
 // Tesseract needs set before the process starts.
 func TestMain(m *testing.M) {
@@ -66,14 +64,6 @@ func TestMain(m *testing.M) {
 		os.Exit(code)
 	}
 	os.Exit(m.Run())
-}
-
-func server(t *testing.T) string {
-	t.Helper()
-	if adbServer == "" {
-		adbServer = simtest.ADBServer(t)
-	}
-	return adbServer
 }
 
 func TestOfflineToggleWiFi(t *testing.T) {

@@ -71,7 +71,7 @@ Start with:
 	root.SetOut(s.Out)
 	root.SetErr(s.ErrOut)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return withCode(ExitUsage, fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath()))
+		return withCode(ExitUsage, fmt.Errorf("%w (run '%s --help' for usage)", err, c.CommandPath()))
 	})
 	f := NewFactory(s)
 	root.AddCommand(newCmdDevices(s, nil), newCmdDoctor(s, nil), newCmdSim(s), newCmdPerceive(f, nil), newCmdBench(s))
