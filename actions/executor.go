@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	stdpng "image/png"
 	"log/slog"
 	"strconv"
 	"time"
@@ -403,11 +402,11 @@ func (e *Executor) settle(ctx context.Context) Settle {
 		st.Err = err
 		return st
 	}
-	png, _ := e.dev.(pngShooter)
+	enc, _ := e.dev.(device.EncodedScreenshotter)
 	var prev, cur shot
 	for {
 		var err error
-		cur, err = e.shoot(ctx, png)
+		cur, err = e.shoot(ctx, enc)
 		st.Shots++
 		if err != nil {
 			st.Err = err
@@ -452,23 +451,20 @@ func (e *Executor) settle(ctx context.Context) Settle {
 	return st
 }
 
-// pngShooter is the optional ability to return a screenshot still encoded,
-// which lets settling compare bytes and decode only the last one.
-type pngShooter interface {
-	ScreenshotPNG(ctx context.Context) ([]byte, error)
-}
-
-// shot is one settling screenshot, decoded on demand.
+// shot is one settling screenshot, decoded on demand. A device that can
+// return screenshots still encoded (device.EncodedScreenshotter) lets
+// settling compare bytes and decode only the last one.
 type shot struct {
 	raw []byte
 	img image.Image
+	dec device.EncodedScreenshotter
 }
 
 func (s *shot) ok() bool { return s.raw != nil || s.img != nil }
 
 func (s *shot) image() (image.Image, error) {
 	if s.img == nil && s.raw != nil {
-		img, err := stdpng.Decode(bytes.NewReader(s.raw))
+		img, err := s.dec.DecodeScreenshot(s.raw)
 		if err != nil {
 			return nil, fmt.Errorf("decode screenshot: %w", err)
 		}
@@ -477,10 +473,10 @@ func (s *shot) image() (image.Image, error) {
 	return s.img, nil
 }
 
-func (e *Executor) shoot(ctx context.Context, png pngShooter) (shot, error) {
-	if png != nil {
-		raw, err := png.ScreenshotPNG(ctx)
-		return shot{raw: raw}, err
+func (e *Executor) shoot(ctx context.Context, enc device.EncodedScreenshotter) (shot, error) {
+	if enc != nil {
+		raw, err := enc.ScreenshotEncoded(ctx)
+		return shot{raw: raw, dec: enc}, err
 	}
 	img, err := e.dev.Screenshot(ctx)
 	return shot{img: img}, err

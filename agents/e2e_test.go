@@ -48,7 +48,7 @@ func (h *harness) config(red *safety.Redactor) agents.Config {
 	// The person asked for the task, so confirmations are approved (the
 	// gate still denies what its rules deny).
 	gate := &safety.Gate{Mode: safety.ModeApprove}
-	return agents.Config{Device: h.phone.Device, Observers: []agents.Observer{rec}, Marks: true, Redactor: red, Gate: gate}
+	return agents.Config{Device: h.phone.Device, Observers: []agents.Observer{rec}, Redactor: red, Gate: gate}
 }
 
 func (h *harness) setting(ns, key string) string { return h.phone.Setting(ns, key) }

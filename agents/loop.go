@@ -42,7 +42,12 @@ func (r *run) loop(ctx context.Context) (*Result, error) {
 		if out, why := r.prog.checkStops(a.cfg.Limits, r.res.Totals, a.now().Sub(r.start), ctx.Err() != nil, n); out != "" {
 			return r.finish(&StopError{Outcome: out, Reason: why, Denied: r.prog.denied && out != OutcomeInterrupted})
 		}
-		st := &Step{Format: format.Version, Index: n, Start: a.now(), Screen: summarize(obs), Image: obs.Screen.Image, MarksImage: obs.Marks}
+		start := a.now()
+		if n == 1 {
+			start = t0 // step 1 includes observing the first screen
+		}
+		st := &Step{Format: format.Version, Index: n, Start: start, Screen: summarize(obs), Image: obs.Screen.Image, MarksImage: obs.Marks,
+			Elements: obs.Screen.Elements}
 		if n == 1 {
 			st.Timings.Observe = format.Ms(firstObserve)
 		}

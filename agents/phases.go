@@ -31,19 +31,15 @@ func (r *run) observe(ctx context.Context, shot image.Image) (Observation, error
 	if err != nil {
 		return Observation{}, err
 	}
-	return render(s, a.cfg.Vision, a.cfg.Marks, a.red), nil
+	return render(s, a.cfg.Vision, a.red), nil
 }
 
 // render is an Observation of s: the element list (redacted) and, for
-// vision or the trajectory, the set-of-mark image.
-func render(s *perception.Screen, vision, marks bool, red *safety.Redactor) Observation {
+// vision, the set-of-mark image the model is sent.
+func render(s *perception.Screen, vision bool, red *safety.Redactor) Observation {
 	o := Observation{Screen: s, Text: red.String(perception.RenderText(s, perception.TextOptions{MaxTokens: perception.DefaultTextTokens}))}
-	if vision || marks {
-		side := perception.DefaultMarkSide
-		if !vision {
-			side = 720 // only for the trajectory
-		}
-		if m, sc, err := perception.DrawMarks(s.Image, s.Elements, perception.MarkOptions{MaxSide: side}); err == nil {
+	if vision {
+		if m, sc, err := perception.DrawMarks(s.Image, s.Elements, perception.MarkOptions{MaxSide: perception.DefaultMarkSide}); err == nil {
 			o.Marks, o.Scale = m, sc
 		}
 	}
@@ -228,7 +224,8 @@ func (r *run) verify(ctx context.Context, st *Step, before Observation, dec Deci
 
 	t0 = a.now()
 	v := verified{after: after}
-	v.diff = perception.Diff(before.Screen.Image, after.Screen.Image, perception.DiffOptions{Ignore: []image.Rectangle{statusBar(before.Screen)}})
+	v.diff = perception.Diff(before.Screen.Image, after.Screen.Image, perception.DiffOptions{Ignore: []image.Rectangle{statusBar(before.Screen)},
+		Hashes: &[2]perception.Hash{before.Screen.Hash, after.Screen.Hash}})
 	v.cands = CandidateContent(r.task, after.Screen, r.seen)
 	for i, c := range v.cands {
 		v.cands[i] = a.red.String(c)

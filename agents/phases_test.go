@@ -324,11 +324,11 @@ func TestObserveRendersForTheRoles(t *testing.T) {
 	red.Add("CODE", "Bluetooth")
 	s := &perception.Screen{Width: 100, Height: 200, Image: image.NewRGBA(image.Rect(0, 0, 100, 200)),
 		Elements: []perception.Element{{ID: 1, Bounds: image.Rect(0, 0, 100, 50), Text: "Bluetooth", Clickable: true}}}
-	o := render(s, true, false, red)
+	o := render(s, true, red)
 	if strings.Contains(o.Text, "Bluetooth") || o.Marks == nil {
 		t.Errorf("render: text %q (want the secret redacted), marks %v", o.Text, o.Marks != nil)
 	}
-	if o := render(s, false, false, red); o.Marks != nil {
-		t.Error("marks drawn without vision or the trajectory asking")
+	if o := render(s, false, red); o.Marks != nil {
+		t.Error("marks drawn without vision")
 	}
 }

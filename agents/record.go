@@ -113,9 +113,13 @@ type Step struct {
 	Marks      string `json:"marks,omitempty"`
 
 	// For observers only; not serialised.
-	Image      image.Image `json:"-"` // the screen before the action
-	MarksImage image.Image `json:"-"`
-	Calls      []Call      `json:"-"` // redacted prompts and responses
+	Image image.Image `json:"-"` // the screen before the action
+	// MarksImage is the set-of-mark image the model was sent (vision only);
+	// Elements are the screen's elements, from which an observer can draw
+	// one itself.
+	MarksImage image.Image          `json:"-"`
+	Elements   []perception.Element `json:"-"`
+	Calls      []Call               `json:"-"` // redacted prompts and responses
 }
 
 func summarize(o Observation) ScreenSummary {

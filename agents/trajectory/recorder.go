@@ -16,6 +16,7 @@ import (
 
 	"github.com/mobagent/mobagent/agents"
 	"github.com/mobagent/mobagent/format"
+	"github.com/mobagent/mobagent/perception"
 	"github.com/mobagent/mobagent/safety"
 )
 
@@ -249,9 +250,17 @@ func (r *Recorder) writeStep(st *agents.Step) error {
 		}
 		st.Screenshot = name
 	}
-	if st.MarksImage != nil && !r.cfg.NoMarks {
+	marks := st.MarksImage
+	if marks == nil && st.Image != nil && !r.cfg.NoMarks {
+		// Without vision the model saw no image; draw the set-of-mark image
+		// for the trajectory here, off the agent's path.
+		if m, _, err := perception.DrawMarks(st.Image, st.Elements, perception.MarkOptions{MaxSide: r.cfg.MaxSide}); err == nil {
+			marks = m
+		}
+	}
+	if marks != nil && !r.cfg.NoMarks {
 		name := fmt.Sprintf("images/step-%03d-som.jpg", st.Index)
-		if err := r.writeJPEG(name, st.MarksImage); err != nil {
+		if err := r.writeJPEG(name, marks); err != nil {
 			return err
 		}
 		st.Marks = name

@@ -162,7 +162,7 @@ func taskRun(ctx context.Context, opts *TaskOptions) error {
 	log := slog.New(red.Handler(slog.NewTextHandler(opts.IO.ErrOut, &slog.HandlerOptions{Level: level})))
 
 	// The model.
-	cfg := agents.Config{Logger: log, Secrets: secrets, Redactor: red, Vision: opts.Vision, Marks: true,
+	cfg := agents.Config{Logger: log, Secrets: secrets, Redactor: red, Vision: opts.Vision,
 		Team: agents.TeamConfig{Prompts: ps, Vision: opts.Vision}}
 	profile := opts.Model
 	if profile == "" {
