@@ -236,17 +236,17 @@ func (r *run) finish(stop *StopError) (*Result, error) {
 	return r.res, err
 }
 
-// cachedShot serves one screenshot taken already, then the device's.
+// cachedShot serves one screenshot taken already (decoding it on demand),
+// then the device's.
 type cachedShot struct {
 	perception.ScreenSource
-	img image.Image
+	shot *actions.Settle
 }
 
 func (c *cachedShot) Screenshot(ctx context.Context) (image.Image, error) {
-	if c.img != nil {
-		img := c.img
-		c.img = nil
-		return img, nil
+	if s := c.shot; s != nil {
+		c.shot = nil
+		return s.LastScreenshot()
 	}
 	return c.ScreenSource.Screenshot(ctx)
 }

@@ -20,12 +20,13 @@ import (
 // learn (progress.learn), which is the one place it changes.
 
 // observe perceives the screen, reusing shot (the executor's last settle
-// screenshot) when given, and renders it for the roles.
-func (r *run) observe(ctx context.Context, shot image.Image) (Observation, error) {
+// screenshot, decoded while perception fetches the view hierarchy) when it
+// has one, and renders it for the roles.
+func (r *run) observe(ctx context.Context, shot *actions.Settle) (Observation, error) {
 	a := r.a
 	var src perception.ScreenSource = a.cfg.Device
-	if shot != nil {
-		src = &cachedShot{ScreenSource: a.cfg.Device, img: shot}
+	if shot != nil && shot.Taken() {
+		src = &cachedShot{ScreenSource: a.cfg.Device, shot: shot}
 	}
 	s, err := a.cfg.Perceiver.Perceive(ctx, src, a.cfg.Perception)
 	if err != nil {
@@ -214,7 +215,7 @@ type verified struct {
 func (r *run) verify(ctx context.Context, st *Step, before Observation, dec DecideOutput, res actions.Result, xerr error) (verified, error) {
 	a := r.a
 	t0 := a.now()
-	after, err := r.observe(ctx, res.Settle.Screenshot)
+	after, err := r.observe(ctx, &res.Settle)
 	took := a.now().Sub(t0)
 	st.Timings.Observe += format.Ms(took)
 	if err != nil {
@@ -284,7 +285,7 @@ func (r *run) recover(ctx context.Context, st *Step, at Observation) (Observatio
 		return at, false
 	}
 	t0 := r.a.now()
-	next, err := r.observe(ctx, res.Settle.Screenshot)
+	next, err := r.observe(ctx, &res.Settle)
 	took := r.a.now().Sub(t0)
 	st.Timings.Observe += format.Ms(took)
 	if err != nil {
