@@ -124,7 +124,7 @@ func infeasible(why string) agents.DecideOutput {
 func (t *Team) decide(s *perception.Screen) agents.DecideOutput {
 	in := t.intent
 	if in.Kind == KindUnknown {
-		return infeasible("the offline policy does not understand this task; it can open an app, turn a setting on or off, send a message, search, and find a price. Use a model (--model) for anything else")
+		return infeasible("the offline policy does not understand this task; it can open an app, turn a setting on or off, send a message, search, and find a price. Use a language model for anything else")
 	}
 	if t.appPkg == "" || s.Package != t.appPkg {
 		if in.Kind == KindOpen && t.appPkg != "" && s.Package == t.appPkg {

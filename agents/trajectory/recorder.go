@@ -102,7 +102,7 @@ var (
 // Recorder writing into it.
 func Create(dir string, cfg Config) (*Recorder, error) {
 	if _, err := os.Stat(filepath.Join(dir, "run.json")); err == nil {
-		return nil, fmt.Errorf("trajectory: %s already holds a run; choose another --out directory", dir)
+		return nil, fmt.Errorf("trajectory: %s already holds a run; choose another run directory", dir)
 	}
 	if err := os.MkdirAll(filepath.Join(dir, "images"), 0o755); err != nil {
 		return nil, fmt.Errorf("trajectory: create the run directory: %w", err)

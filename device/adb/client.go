@@ -65,6 +65,9 @@ var (
 	ErrServerUnavailable = errors.New("adb server unavailable")
 	// ErrDeviceNotFound: the server knows no device with that serial.
 	ErrDeviceNotFound = errors.New("device not found")
+	// ErrAmbiguousDevice: no serial was given and several devices are
+	// online.
+	ErrAmbiguousDevice = errors.New("more than one device")
 )
 
 // ServerError is a FAIL reply of the adb server or device.

@@ -59,7 +59,7 @@ func (c *Client) Device(ctx context.Context, serial string) (*Device, error) {
 		case 1:
 			serial = online[0]
 		default:
-			return nil, fmt.Errorf("adb: %d devices are online (%s): choose one with --device SERIAL", len(online), strings.Join(online, ", "))
+			return nil, fmt.Errorf("adb: %w: %d devices are online (%s): choose one by its serial", ErrAmbiguousDevice, len(online), strings.Join(online, ", "))
 		}
 	} else {
 		state := ""
