@@ -152,7 +152,7 @@ func (r *run) step(ctx context.Context, st *Step, obs Observation) (Observation,
 	notes := r.note(ctx, st, v)
 	r.markSeen(v.after)
 	o := stepOutcome{index: st.Index, actionText: st.ActionText, actionKey: string(st.Action) + obs.Screen.Hash.String(),
-		verdict: v.refl.Verdict, note: v.refl.Note, changed: v.diff.Ratio > 0, subgoalDone: dec.SubgoalDone, notes: notes, acted: true}
+		verdict: v.refl.Verdict, note: v.refl.Note, changed: v.diff.Ratio > 0, subgoalDone: dec.SubgoalDone, progress: a.red.String(dec.Progress), notes: notes, acted: true}
 	if xerr != nil {
 		st.Error = a.red.String(xerr.Error())
 		o.failed = st.Error

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/mobagent/mobagent/agents/intent"
 )
 
 // progress is what a run learns as it goes: the plan, the notes, the recent
@@ -26,6 +28,82 @@ type progress struct {
 	denied   bool // the last failure was a gate denial
 	// instructions are what the person added during the run.
 	instructions []string
+	// rejected counts claimed completions the verify phase turned down.
+	rejected int
+	// asked are the ask_user questions of the run and their answers.
+	asked []askRecord
+}
+
+type askRecord struct {
+	step     int
+	question string
+	answered bool
+	answer   string
+}
+
+// askedBefore finds an earlier question like q.
+func (p *progress) askedBefore(q string) (askRecord, bool) {
+	nq := strings.Fields(intent.Norm(q))
+	for _, r := range p.asked {
+		if similar(nq, strings.Fields(intent.Norm(r.question))) {
+			return r, true
+		}
+	}
+	return askRecord{}, false
+}
+
+// similar reports whether two word lists share most of their words.
+func similar(a, b []string) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return len(a) == len(b)
+	}
+	in := map[string]bool{}
+	for _, w := range a {
+		in[w] = true
+	}
+	common := 0
+	for _, w := range b {
+		if in[w] {
+			common++
+		}
+	}
+	return float64(common) >= 0.75*float64(max(len(a), len(b)))
+}
+
+// stuckWarning says, before the run gives up, that recent steps made no
+// progress and lists them, so the roles try another way. It is empty while
+// the run progresses.
+func (p *progress) stuckWarning(l Limits) string {
+	near := p.repeats >= max(2, l.MaxRepeats-1) || p.stall >= max(2, l.MaxStall-2) || p.failures >= max(2, l.MaxFailures-2)
+	if !near {
+		return ""
+	}
+	var tried []string
+	for i := len(p.history) - 1; i >= 0 && len(tried) < 4; i-- {
+		h := p.history[i]
+		if h.Verdict == VerdictSuccess {
+			break
+		}
+		line := fmt.Sprintf("step %d: %s", h.Step, h.Action)
+		if h.Note != "" {
+			line += " -> " + h.Note
+		}
+		tried = append([]string{line}, tried...)
+	}
+	msg := "These attempts made no progress; the run stops soon if this goes on:\n"
+	for _, t := range tried {
+		msg += "- " + t + "\n"
+	}
+	return msg + "Do not repeat them. Try another way: another element, scroll to find the right one, go back, open the app again, or ask the person."
+}
+
+// rejectClaim takes a claimed completion the screen did not show: the
+// planner is asked again with the reason, and the decision sees it.
+func (p *progress) rejectClaim(step int, action, reason string) {
+	p.rejected++
+	p.replan = "the task is not complete yet (the claim at step " + fmt.Sprint(step) + " did not hold): " + reason
+	p.lastErr = p.replan
+	p.history = append(p.history, StepSummary{Step: step, Action: action, Note: "not done yet: " + reason})
 }
 
 // instruct takes instructions the person added: the planner is asked again.
@@ -46,7 +124,8 @@ type stepOutcome struct {
 	verdict     Verdict
 	note        string
 	changed     bool // the screen changed
-	subgoalDone bool // the decision said the action completes the subgoal
+	subgoalDone bool   // the decision said the action completes the subgoal
+	progress    string // what the decision says is done so far
 	notes       []string
 }
 
@@ -64,6 +143,9 @@ func (p *progress) learn(o stepOutcome) {
 		if !p.hasNote(n) {
 			p.notes = append(p.notes, n)
 		}
+	}
+	if o.progress != "" && p.plan != nil {
+		p.plan.Progress = o.progress
 	}
 	note := o.note
 	if o.failed != "" {

@@ -38,6 +38,33 @@ type Notetaker interface {
 	Note(ctx context.Context, in NoteInput) (NoteOutput, error)
 }
 
+// Verifier judges a claimed completion from the final screen. It is asked
+// only when the screen does not settle the question by rule (a switch's
+// state, the sent message, the app in front: see agents/intent.Check). It
+// is optional: a Team without one takes an undecided claim on its word and
+// records it as unchecked.
+type Verifier interface {
+	Verify(ctx context.Context, in VerifyInput) (VerifyOutput, error)
+}
+
+// VerifyInput is what the verifier sees.
+type VerifyInput struct {
+	Task         string
+	Instructions []string
+	Answer       string   // the answer the claim came with, for questions
+	Evidence     []string // what the screen shows by rule
+	Obs          Observation
+	Notes        []string
+	History      []StepSummary
+}
+
+// VerifyOutput is the verifier's verdict.
+type VerifyOutput struct {
+	Done   bool
+	Reason string
+	Calls  []Call
+}
+
 // Memory gives the roles tips and shortcuts learned on earlier runs, and
 // learns from finished runs. NoMemory is the default; package
 // agents/agentmem implements it over the Bolt store (package memory).
@@ -152,6 +179,9 @@ type PlanInput struct {
 	// Instructions are what the person added during the run
 	// (Agent.Instruct), oldest first: the person's own words.
 	Instructions []string
+	// Warning, when set, says the run is close to stopping for lack of
+	// progress and lists the attempts that made none.
+	Warning string
 }
 
 // PlanOutput is the planner's answer.
@@ -176,6 +206,9 @@ type DecideInput struct {
 	Secrets   []string // names type_secret may use
 	// Instructions are what the person added during the run.
 	Instructions []string
+	// Warning, when set, says the run is close to stopping for lack of
+	// progress and lists the attempts that made none.
+	Warning string
 }
 
 // DecideOutput is the decision role's answer.
@@ -184,6 +217,9 @@ type DecideOutput struct {
 	Action      actions.Action `json:"-"`
 	Expect      string         `json:"expect,omitempty"`       // what the screen should show afterwards
 	SubgoalDone bool           `json:"subgoal_done,omitempty"` // this action completes the current subgoal
+	// Progress is what is done so far, as the decision sees it; it replaces
+	// the plan's progress for the next steps.
+	Progress string `json:"progress,omitempty"`
 	Calls       []Call         `json:"-"`
 }
 
