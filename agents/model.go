@@ -161,7 +161,7 @@ func promptHistory(h []StepSummary) []prompts.Step {
 
 // Plan asks the model for a plan.
 func (mr *modelRoles) Plan(ctx context.Context, in PlanInput) (PlanOutput, error) {
-	d := prompts.PlannerData{Task: in.Task, Screen: wrapScreen(in.Obs), Notes: in.Notes, History: promptHistory(in.History), Failure: in.Failure,
+	d := prompts.PlannerData{Task: in.Task, Screen: wrapScreen(in.Obs), Notes: in.Notes, History: promptHistory(in.History), Failure: in.Failure, Review: in.Review,
 		Tips: in.Tips, Shortcuts: in.Shortcuts, Instructions: in.Instructions, Warning: in.Warning, HasImage: mr.cfg.Vision && in.Obs.Marks != nil}
 	if in.Plan != nil {
 		d.Subgoals, d.Current, d.Progress = in.Plan.Subgoals, in.Plan.Current, in.Plan.Progress

@@ -78,7 +78,7 @@ func (r *run) plan(ctx context.Context, st *Step, obs Observation, rec Recall) (
 	a := r.a
 	t0 := a.now()
 	out, err := a.roles.Planner.Plan(ctx, PlanInput{Task: r.task, Obs: obs, Plan: r.prog.plan.Clone(), Notes: r.prog.notesCopy(), History: r.prog.recent(a.cfg.Limits.History),
-		Failure: r.prog.replan, Tips: rec.Tips, Shortcuts: rec.Shortcuts, Instructions: append([]string(nil), r.prog.instructions...),
+		Failure: r.prog.failure(), Review: r.prog.reviewReason(), Tips: rec.Tips, Shortcuts: rec.Shortcuts, Instructions: append([]string(nil), r.prog.instructions...),
 		Warning: r.prog.stuckWarning(a.cfg.Limits)})
 	took := a.now().Sub(t0)
 	st.Timings.Plan = format.Ms(took)

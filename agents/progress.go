@@ -15,9 +15,11 @@ type progress struct {
 	plan    *Plan
 	notes   []string
 	history []StepSummary
-	// replan says why the planner must be asked again; planned is false
-	// until the first plan.
+	// replan says why the planner must be asked again, and review whether
+	// that is not a failure (every subgoal is done, the person added an
+	// instruction); planned is false until the first plan.
 	replan  string
+	review  bool
 	planned bool
 	// lastErr is why the previous step failed, for the decision.
 	lastErr  string
@@ -101,7 +103,7 @@ func (p *progress) stuckWarning(l Limits) string {
 // planner is asked again with the reason, and the decision sees it.
 func (p *progress) rejectClaim(step int, action, reason string) {
 	p.rejected++
-	p.replan = "the task is not complete yet (the claim at step " + fmt.Sprint(step) + " did not hold): " + reason
+	p.replan, p.review = "the task is not complete yet (the claim at step "+fmt.Sprint(step)+" did not hold): "+reason, false
 	p.lastErr = p.replan
 	p.history = append(p.history, StepSummary{Step: step, Action: action, Note: "not done yet: " + reason})
 }
@@ -109,7 +111,7 @@ func (p *progress) rejectClaim(step int, action, reason string) {
 // instruct takes instructions the person added: the planner is asked again.
 func (p *progress) instruct(ins []string) {
 	p.instructions = append(p.instructions, ins...)
-	p.replan = "the person added an instruction: " + strings.Join(ins, "; ")
+	p.replan, p.review = "the person added an instruction: "+strings.Join(ins, "; "), true
 }
 
 // stepOutcome is what one step did, as learn needs it.
@@ -131,10 +133,26 @@ type stepOutcome struct {
 
 func (p *progress) needsPlan() bool { return !p.planned || p.replan != "" }
 
+// failure is why the planner is asked again after something went wrong;
+// reviewReason why it is asked when nothing did.
+func (p *progress) failure() string {
+	if p.review {
+		return ""
+	}
+	return p.replan
+}
+
+func (p *progress) reviewReason() string {
+	if !p.review {
+		return ""
+	}
+	return p.replan
+}
+
 // adopt takes a plan from the planner.
 func (p *progress) adopt(pl Plan) {
 	p.plan = (&pl).Clone()
-	p.planned, p.replan = true, ""
+	p.planned, p.replan, p.review = true, "", false
 }
 
 // learn folds one step's outcome into the progress.
@@ -157,7 +175,7 @@ func (p *progress) learn(o stepOutcome) {
 		p.failures++
 		p.lastErr = o.failed
 		p.denied = o.denied
-		p.replan = fmt.Sprintf("step %d failed: %s", o.index, o.failed)
+		p.replan, p.review = fmt.Sprintf("step %d failed: %s", o.index, o.failed), false
 	case o.asked:
 		p.lastErr = ""
 	case o.verdict == VerdictSuccess:
@@ -166,7 +184,7 @@ func (p *progress) learn(o stepOutcome) {
 			p.plan.Current++
 			if p.plan.Current >= len(p.plan.Subgoals) {
 				p.plan.Current = len(p.plan.Subgoals) - 1
-				p.replan = "every subgoal of the plan is done; check whether the task is complete"
+				p.replan, p.review = "every subgoal of the plan is done; check on the screen whether the task is complete", true
 			}
 		}
 	default:
@@ -175,7 +193,7 @@ func (p *progress) learn(o stepOutcome) {
 			note = "the action had no visible effect"
 		}
 		p.lastErr = fmt.Sprintf("step %d (%s): outcome %s: %s", o.index, o.actionText, o.verdict, note)
-		p.replan = p.lastErr
+		p.replan, p.review = p.lastErr, false
 	}
 	if !o.acted {
 		return // the screen was not acted on

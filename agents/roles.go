@@ -172,7 +172,10 @@ type PlanInput struct {
 	Plan    *Plan // the plan so far; nil at the start
 	Notes   []string
 	History []StepSummary
-	Failure string // why the planner is asked again; "" at the start
+	Failure string // why the planner is asked again after a failure; "" at the start
+	// Review is why the planner is asked again when nothing failed: every
+	// subgoal is done, or the person added an instruction.
+	Review string
 	// Tips and Shortcuts come from Memory (see Recall).
 	Tips      []string
 	Shortcuts []string

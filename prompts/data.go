@@ -28,6 +28,8 @@ type PlannerData struct {
 	Shortcuts    []string // from memory: shortcuts the decision role can run
 	// Warning says the run is close to stopping for lack of progress.
 	Warning string
+	// Review is why the plan is looked at again when nothing failed.
+	Review string
 	// HasImage says the screenshot is attached.
 	HasImage bool
 }
