@@ -125,7 +125,7 @@ type stepOutcome struct {
 	acted       bool   // the action ran on the device (even if it then failed)
 	verdict     Verdict
 	note        string
-	changed     bool // the screen changed
+	changed     bool   // the screen changed
 	subgoalDone bool   // the decision said the action completes the subgoal
 	progress    string // what the decision says is done so far
 	notes       []string

@@ -223,7 +223,7 @@ type DecideOutput struct {
 	// Progress is what is done so far, as the decision sees it; it replaces
 	// the plan's progress for the next steps.
 	Progress string `json:"progress,omitempty"`
-	Calls       []Call         `json:"-"`
+	Calls    []Call `json:"-"`
 }
 
 // Verdict is a reflection's judgement of one action.

@@ -32,4 +32,3 @@ func TestParse(t *testing.T) {
 		}
 	}
 }
-
