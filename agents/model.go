@@ -6,12 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"strconv"
 	"strings"
 	"time"
+
+	xdraw "golang.org/x/image/draw"
 
 	"github.com/mobagent/mobagent/actions"
 	"github.com/mobagent/mobagent/format"
 	"github.com/mobagent/mobagent/llm"
+	"github.com/mobagent/mobagent/perception"
 	"github.com/mobagent/mobagent/prompts"
 	"github.com/mobagent/mobagent/safety"
 )
@@ -255,7 +259,7 @@ func (mr *modelRoles) Reflect(ctx context.Context, in ReflectInput) (Reflection,
 		return r, nil
 	}
 	d := prompts.ReflectorData{Task: in.Task, Subgoal: in.Subgoal, Action: actions.Describe(in.Decision.Action, in.Before.Screen), Expect: in.Decision.Expect,
-		Before: wrapScreen(in.Before), After: wrapScreen(in.After), Change: describeChange(in), Candidates: len(in.Candidates) > 0,
+		Before: elementChanges(in.Before, in.After, mr.cfg.Redactor), After: wrapScreen(in.After), Change: describeChange(in), Candidates: len(in.Candidates) > 0,
 		HasImages: mr.cfg.Vision}
 	if in.ExecErr != nil {
 		d.ExecError = in.ExecErr.Error()
@@ -266,7 +270,7 @@ func (mr *modelRoles) Reflect(ctx context.Context, in ReflectInput) (Reflection,
 	}
 	var imgs []image.Image
 	if mr.cfg.Vision {
-		imgs = []image.Image{in.Before.Screen.Image, in.After.Screen.Image}
+		imgs = []image.Image{reflectImage(in.Before.Screen.Image), reflectImage(in.After.Screen.Image)}
 	}
 	text, call, err := mr.generate(ctx, "reflector", user, imgs...)
 	out := Reflection{Calls: []Call{call}}
@@ -351,6 +355,64 @@ func (mr *modelRoles) Verify(ctx context.Context, in VerifyInput) (VerifyOutput,
 	}
 	out.Reason = w.Reason
 	return out, nil
+}
+
+// elementChanges says which labels the action took off the screen and
+// which it brought, as untrusted data: what the reflector needs of the
+// screen before, in a fraction of its tokens.
+func elementChanges(before, after Observation, red *safety.Redactor) string {
+	if before.Screen == nil || after.Screen == nil {
+		return wrapScreen(before)
+	}
+	count := func(s *perception.Screen) map[string]int {
+		m := map[string]int{}
+		for _, e := range s.Elements {
+			if l := e.Label(); l != "" {
+				m[l]++
+			}
+		}
+		return m
+	}
+	b, a := count(before.Screen), count(after.Screen)
+	var gone []string
+	for _, e := range before.Screen.Elements {
+		if l := e.Label(); l != "" && b[l] > a[l] && !containsFold(gone, l) {
+			gone = append(gone, strconv.Quote(actions.Excerpt(l, 40)))
+		}
+	}
+	text := "before: app " + before.Screen.Package
+	if t := pageTitle(before.Screen); t != "" {
+		text += ", page " + strconv.Quote(t)
+	}
+	switch {
+	case len(gone) == 0:
+		text += "; every label it showed is still shown"
+	case len(gone) > 8:
+		text += fmt.Sprintf("; %d labels it showed are gone, such as %s", len(gone), strings.Join(gone[:6], ", "))
+	default:
+		text += "; labels no longer shown: " + strings.Join(gone, ", ")
+	}
+	if red != nil {
+		text = red.String(text)
+	}
+	return safety.WrapUntrusted("change of the phone screen", text)
+}
+
+// reflectImage is a screenshot at the size the decision's set-of-mark image
+// is sent at.
+func reflectImage(img image.Image) image.Image {
+	if img == nil {
+		return nil
+	}
+	b := img.Bounds()
+	long := max(b.Dx(), b.Dy())
+	if long <= perception.DefaultMarkSide {
+		return img
+	}
+	w, h := b.Dx()*perception.DefaultMarkSide/long, b.Dy()*perception.DefaultMarkSide/long
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	xdraw.ApproxBiLinear.Scale(dst, dst.Bounds(), img, b, xdraw.Src, nil)
+	return dst
 }
 
 func describeChange(in ReflectInput) string {

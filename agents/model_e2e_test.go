@@ -54,6 +54,17 @@ func runModel(t *testing.T, h *harness, s *llmtest.Server, task string, red *saf
 		t.Fatal(err)
 	}
 	validateRunDir(t, h.dir)
+	if os.Getenv("MOBAGENT_DUMP_CALLS") != "" {
+		b, _ := os.ReadFile(filepath.Join(h.dir, "calls.jsonl"))
+		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			var c struct{ Role, Prompt string }
+			json.Unmarshal([]byte(line), &c)
+			t.Logf("--- %s (%d chars)\n%s", c.Role, len(c.Prompt), c.Prompt)
+		}
+	}
+	if n := res.Totals.Steps; n > 0 {
+		t.Logf("budget: %d steps, %.2f calls/step, %d prompt tokens/step, roles %+v", n, float64(res.Totals.ModelCalls)/float64(n), res.Totals.Usage.PromptTokens/n, res.Totals.Roles)
+	}
 	return res, run, steps
 }
 

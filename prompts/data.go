@@ -65,7 +65,7 @@ type ReflectorData struct {
 	Subgoal    string
 	Action     string // the action in words
 	Expect     string // what the decision expected
-	Before     string // the screen before, wrapped as untrusted
+	Before     string // what changed on the screen: labels gone and new, wrapped as untrusted
 	After      string // the screen after, wrapped as untrusted
 	Change     string // how much the pixels changed, in words
 	ExecError  string
