@@ -2,6 +2,7 @@ package agents
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"time"
@@ -20,6 +21,7 @@ type run struct {
 	gate     *safety.Gate // this run's copy of the configured gate
 	res      *Result
 	prog     progress
+	repair   string // why the decision is asked again on the same screen
 	safeHist []safety.Step
 	seen     map[string]bool // screen lines seen so far, for candidate content
 	start    time.Time
@@ -112,9 +114,22 @@ func (r *run) step(ctx context.Context, st *Step, obs Observation) (Observation,
 		return obs, r.ask(ctx, st, v)
 	}
 
-	// Validate, then the gate.
+	// Validate, then the gate. An invalid action gets one repair: the
+	// decision chooses again on the same screen, told why.
 	if err := r.validate(st, dec.Action, obs); err != nil {
-		return obs, r.failed(ctx, st, "the action is invalid", err)
+		st.Repair = st.ActionText + ": " + a.red.String(err.Error())
+		r.repair = fmt.Sprintf("your action (%s) was not valid on this screen: %v; choose again", st.ActionText, err)
+		dec, err = r.decide(ctx, st, obs, rec)
+		r.repair = ""
+		if err != nil {
+			return obs, r.failed(ctx, st, "deciding again after an invalid action", err)
+		}
+		if _, ok := dec.Action.(actions.Done); ok {
+			return obs, r.failed(ctx, st, "deciding again after an invalid action", errors.New("it gave done instead of a valid action"))
+		}
+		if err := r.validate(st, dec.Action, obs); err != nil {
+			return obs, r.failed(ctx, st, "the action is invalid", err)
+		}
 	}
 	gd, err := r.check(ctx, st, dec.Action, obs)
 	st.Gate = &gd

@@ -138,6 +138,32 @@ func (mr *modelRoles) generate(ctx context.Context, role, user string, images ..
 	return resp.Text, call, nil
 }
 
+// ask makes a role's call and parses the reply with parse. A reply that
+// does not parse gets one repair turn, which shows the model its reply and
+// the error, instead of failing the step.
+func (mr *modelRoles) ask(ctx context.Context, role, user string, imgs []image.Image, parse func(text string) error) ([]Call, error) {
+	text, call, err := mr.generate(ctx, role, user, imgs...)
+	calls := []Call{call}
+	if err != nil {
+		return calls, err
+	}
+	perr := parse(text)
+	if perr == nil || ctx.Err() != nil {
+		return calls, perr
+	}
+	repair := user + "\n\nYour reply was:\n" + actions.Excerpt(text, 600) + "\nIt could not be used: " + perr.Error() +
+		"\nReply again with only the JSON object asked for."
+	text, call, err = mr.generate(ctx, role, repair, imgs...)
+	calls = append(calls, call)
+	if err != nil {
+		return calls, err
+	}
+	if err := parse(text); err != nil {
+		return calls, fmt.Errorf("%w (also after a repair turn): %.200q", err, text)
+	}
+	return calls, nil
+}
+
 // wrapScreen wraps the element list as untrusted data, with a warning when
 // it holds text that tries to instruct the agent.
 func wrapScreen(o Observation) string {
@@ -178,11 +204,6 @@ func (mr *modelRoles) Plan(ctx context.Context, in PlanInput) (PlanOutput, error
 	if d.HasImage {
 		pimgs = append(pimgs, in.Obs.Marks)
 	}
-	text, call, err := mr.generate(ctx, "planner", user, pimgs...)
-	out := PlanOutput{Calls: []Call{call}}
-	if err != nil {
-		return out, err
-	}
 	var w struct {
 		Thought  string   `json:"thought"`
 		Subgoals []string `json:"subgoals"`
@@ -192,8 +213,16 @@ func (mr *modelRoles) Plan(ctx context.Context, in PlanInput) (PlanOutput, error
 		Finished bool     `json:"finished"`
 		Answer   string   `json:"answer"`
 	}
-	if err := decodeObject(text, &w); err != nil {
-		return out, fmt.Errorf("the planner's reply is not the JSON asked for (%v): %.200q", err, text)
+	calls, err := mr.ask(ctx, "planner", user, pimgs, func(text string) error {
+		w.Subgoals, w.Plan = nil, nil
+		if err := decodeObject(text, &w); err != nil {
+			return fmt.Errorf("the planner's reply is not the JSON asked for (%v)", err)
+		}
+		return nil
+	})
+	out := PlanOutput{Calls: calls}
+	if err != nil {
+		return out, err
 	}
 	if len(w.Subgoals) == 0 {
 		w.Subgoals = w.Plan
@@ -231,25 +260,25 @@ func (mr *modelRoles) Decide(ctx context.Context, in DecideInput) (DecideOutput,
 		imgs = append(imgs, in.Obs.Marks)
 		po.ImageSize = in.Obs.Marks.Bounds().Size()
 	}
-	text, call, err := mr.generate(ctx, "decision", user, imgs...)
-	out := DecideOutput{Calls: []Call{call}}
-	if err != nil {
-		return out, err
-	}
-	pd, err := actions.ParseWith(text, po)
-	if err != nil {
-		return out, err
-	}
-	out.Action, out.Thought = pd.Action, pd.Thought
-	var extra struct {
-		Expect      string `json:"expect"`
-		SubgoalDone bool   `json:"subgoal_done"`
-		Progress    string `json:"progress"`
-	}
-	if decodeObject(text, &extra) == nil {
-		out.Expect, out.SubgoalDone, out.Progress = extra.Expect, extra.SubgoalDone, extra.Progress
-	}
-	return out, nil
+	var out DecideOutput
+	calls, err := mr.ask(ctx, "decision", user, imgs, func(text string) error {
+		pd, err := actions.ParseWith(text, po)
+		if err != nil {
+			return err
+		}
+		out.Action, out.Thought = pd.Action, pd.Thought
+		var extra struct {
+			Expect      string `json:"expect"`
+			SubgoalDone bool   `json:"subgoal_done"`
+			Progress    string `json:"progress"`
+		}
+		if decodeObject(text, &extra) == nil {
+			out.Expect, out.SubgoalDone, out.Progress = extra.Expect, extra.SubgoalDone, extra.Progress
+		}
+		return nil
+	})
+	out.Calls = calls
+	return out, err
 }
 
 // Reflect judges the action, asking the model only when the outcome is not
@@ -272,31 +301,31 @@ func (mr *modelRoles) Reflect(ctx context.Context, in ReflectInput) (Reflection,
 	if mr.cfg.Vision {
 		imgs = []image.Image{reflectImage(in.Before.Screen.Image), reflectImage(in.After.Screen.Image)}
 	}
-	text, call, err := mr.generate(ctx, "reflector", user, imgs...)
-	out := Reflection{Calls: []Call{call}}
-	if err != nil {
-		return out, err
-	}
-	var w struct {
-		Outcome string   `json:"outcome"`
-		Verdict string   `json:"verdict"`
-		Note    string   `json:"note"`
-		Notes   []string `json:"notes"`
-	}
-	jerr := decodeObject(text, &w)
-	v := firstNonEmpty(w.Outcome, w.Verdict)
-	if jerr != nil {
-		v = text
-	}
-	out.Verdict = parseVerdict(v)
-	if out.Verdict == "" {
-		return out, fmt.Errorf("the reflector's reply names no outcome A, B or C: %.200q", text)
-	}
-	out.Note = w.Note
-	if len(in.Candidates) > 0 && jerr == nil {
-		out.Notes, out.NotesTaken = w.Notes, true
-	}
-	return out, nil
+	var out Reflection
+	calls, err := mr.ask(ctx, "reflector", user, imgs, func(text string) error {
+		var w struct {
+			Outcome string   `json:"outcome"`
+			Verdict string   `json:"verdict"`
+			Note    string   `json:"note"`
+			Notes   []string `json:"notes"`
+		}
+		jerr := decodeObject(text, &w)
+		v := firstNonEmpty(w.Outcome, w.Verdict)
+		if jerr != nil {
+			v = text
+		}
+		out.Verdict = parseVerdict(v)
+		if out.Verdict == "" {
+			return errors.New(`the reply names no outcome: give "outcome" as A, B or C`)
+		}
+		out.Note = w.Note
+		if len(in.Candidates) > 0 && jerr == nil {
+			out.Notes, out.NotesTaken = w.Notes, true
+		}
+		return nil
+	})
+	out.Calls = calls
+	return out, err
 }
 
 // Note asks the model for the facts worth keeping.
@@ -305,19 +334,19 @@ func (mr *modelRoles) Note(ctx context.Context, in NoteInput) (NoteOutput, error
 	if err != nil {
 		return NoteOutput{}, err
 	}
-	text, call, err := mr.generate(ctx, "notetaker", user)
-	out := NoteOutput{Calls: []Call{call}}
-	if err != nil {
-		return out, err
-	}
-	var w struct {
-		Notes []string `json:"notes"`
-	}
-	if err := decodeObject(text, &w); err != nil {
-		return out, fmt.Errorf("the notetaker's reply is not the JSON asked for (%v): %.200q", err, text)
-	}
-	out.Notes = w.Notes
-	return out, nil
+	var out NoteOutput
+	calls, err := mr.ask(ctx, "notetaker", user, nil, func(text string) error {
+		var w struct {
+			Notes []string `json:"notes"`
+		}
+		if err := decodeObject(text, &w); err != nil {
+			return fmt.Errorf("the notetaker's reply is not the JSON asked for (%v)", err)
+		}
+		out.Notes = w.Notes
+		return nil
+	})
+	out.Calls = calls
+	return out, err
 }
 
 // Verify asks the model whether the final screen shows the task done.
@@ -332,29 +361,29 @@ func (mr *modelRoles) Verify(ctx context.Context, in VerifyInput) (VerifyOutput,
 	if d.HasImage {
 		imgs = append(imgs, in.Obs.Marks)
 	}
-	text, call, err := mr.generate(ctx, "verifier", user, imgs...)
-	out := VerifyOutput{Calls: []Call{call}}
-	if err != nil {
-		return out, err
-	}
-	var w struct {
-		Done     *bool  `json:"done"`
-		Complete *bool  `json:"complete"`
-		Reason   string `json:"reason"`
-	}
-	if err := decodeObject(text, &w); err != nil {
-		return out, fmt.Errorf("the verifier's reply is not the JSON asked for (%v): %.200q", err, text)
-	}
-	switch {
-	case w.Done != nil:
-		out.Done = *w.Done
-	case w.Complete != nil:
-		out.Done = *w.Complete
-	default:
-		return out, fmt.Errorf("the verifier's reply says neither done true nor false: %.200q", text)
-	}
-	out.Reason = w.Reason
-	return out, nil
+	var out VerifyOutput
+	calls, err := mr.ask(ctx, "verifier", user, imgs, func(text string) error {
+		var w struct {
+			Done     *bool  `json:"done"`
+			Complete *bool  `json:"complete"`
+			Reason   string `json:"reason"`
+		}
+		if err := decodeObject(text, &w); err != nil {
+			return fmt.Errorf("the verifier's reply is not the JSON asked for (%v)", err)
+		}
+		switch {
+		case w.Done != nil:
+			out.Done = *w.Done
+		case w.Complete != nil:
+			out.Done = *w.Complete
+		default:
+			return errors.New(`the reply says neither "done": true nor "done": false`)
+		}
+		out.Reason = w.Reason
+		return nil
+	})
+	out.Calls = calls
+	return out, err
 }
 
 // elementChanges says which labels the action took off the screen and

@@ -1,6 +1,7 @@
 package agents
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"image"
@@ -102,10 +103,10 @@ func (r *run) decide(ctx context.Context, st *Step, obs Observation, rec Recall)
 	}
 	t0 := a.now()
 	dec, err := a.roles.Decider.Decide(ctx, DecideInput{Task: r.task, Obs: obs, Plan: r.prog.plan.Clone(), Notes: r.prog.notesCopy(),
-		History: r.prog.recent(a.cfg.Limits.History), Tips: rec.Tips, Shortcuts: rec.Shortcuts, LastError: r.prog.lastErr, Secrets: secrets,
+		History: r.prog.recent(a.cfg.Limits.History), Tips: rec.Tips, Shortcuts: rec.Shortcuts, LastError: cmp.Or(r.repair, r.prog.lastErr), Secrets: secrets,
 		Instructions: append([]string(nil), r.prog.instructions...), Warning: r.prog.stuckWarning(a.cfg.Limits)})
 	took := a.now().Sub(t0)
-	st.Timings.Decide = format.Ms(took)
+	st.Timings.Decide += format.Ms(took)
 	r.account(st, dec.Calls)
 	if err == nil && dec.Action == nil {
 		err = fmt.Errorf("%w: the decision role returned no action", actions.ErrNoAction)

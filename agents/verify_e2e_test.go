@@ -194,3 +194,29 @@ func TestAnsweredAskIsNotRepeated(t *testing.T) {
 		t.Errorf("notes %q; want the answer noted once", res.Notes)
 	}
 }
+
+// Small mistakes cost a repair turn, not a failed step and a planner call:
+// a reply with no usable action is shown its error, and an element id that
+// does not exist is chosen again on the same screen.
+func TestRepairTurns(t *testing.T) {
+	h := newHarness(t, simtest.ADBServer(t))
+	s := llmtest.NewServer(t)
+	script(s, "planner", `{"thought":"Bluetooth lives under Connected devices","subgoals":["Open Settings","Open Connected devices","Turn Bluetooth on"],"current":0}`)
+	// Prose with no action in it: one repair turn.
+	script(s, "decision", "I will open the Settings app now so that I can find the Bluetooth option.", "Turn on Bluetooth")
+	script(s, "decision", `{"thought":"Open Settings.","action":{"action":"open_app","app":"Settings"},"subgoal_done":true}`, "It could not be used")
+	// An id that is not on the screen: chosen again, on the same screen.
+	script(s, "decision", `{"thought":"Connected devices is the fifth row.","action":{"action":"tap","element":55},"expect":"Connected devices"}`, `text="Connected devices`)
+	script(s, "decision", `{"thought":"Sorry, element 5.","action":{"action":"tap","element":5},"expect":"the Connected devices page","subgoal_done":true}`,
+		"element 55 does not exist")
+	script(s, "decision", `{"action":{"action":"tap","element":4},"expect":"Bluetooth on","subgoal_done":true}`, `Bluetooth Off`)
+	script(s, "planner", `{"thought":"Bluetooth shows On.","subgoals":["Turn Bluetooth on"],"current":0,"finished":true}`, "every subgoal of the plan is done", "Bluetooth On")
+
+	res, _, steps := runModel(t, h, s, "Turn on Bluetooth", nil, nil)
+	if res.Outcome != agents.OutcomeSuccess || res.Totals.Failures != 0 {
+		t.Fatalf("outcome %s (%s), %d failed steps; want success with none", res.Outcome, res.Reason, res.Totals.Failures)
+	}
+	if len(steps) < 2 || steps[0].ModelCalls != 3 || steps[1].Repair == "" || steps[1].ModelCalls != 2 {
+		t.Errorf("step 1 made %d calls (want plan + 2 decisions), step 2 %d (want 2) with repair %q", steps[0].ModelCalls, steps[1].ModelCalls, steps[1].Repair)
+	}
+}
