@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"strings"
 	"time"
 
 	"github.com/mobagent/mobagent/actions"
@@ -41,7 +42,7 @@ func (r *run) loop(ctx context.Context) (*Result, error) {
 	r.gate.Observe(obs.Screen)
 	r.markSeen(obs)
 	for n := 1; ; n++ {
-		if out, why := r.prog.checkStops(a.cfg.Limits, r.res.Totals, a.now().Sub(r.start), ctx.Err() != nil, n); out != "" {
+		if out, why := r.prog.checkStops(a.cfg.Limits, r.res.Totals, a.now().Sub(r.start), ctx.Err() != nil && context.Cause(ctx) != errTimeBudget, n); out != "" {
 			return r.finish(&StopError{Outcome: out, Reason: why, Denied: r.prog.denied && out != OutcomeInterrupted})
 		}
 		start := a.now()
@@ -134,7 +135,7 @@ func (r *run) step(ctx context.Context, st *Step, obs Observation) (Observation,
 	gd, err := r.check(ctx, st, dec.Action, obs)
 	st.Gate = &gd
 	if gd.Interrupted || (ctx.Err() != nil && !gd.Allowed()) {
-		return obs, r.interrupted(st, "waiting for confirmation")
+		return obs, r.interrupted(ctx, st, "waiting for confirmation")
 	}
 	if err != nil && !gd.Allowed() {
 		return obs, r.failed(ctx, st, "the safety gate", err)
@@ -146,7 +147,7 @@ func (r *run) step(ctx context.Context, st *Step, obs Observation) (Observation,
 	// Execute.
 	res, xerr := r.execute(ctx, st, dec.Action, obs)
 	if ctx.Err() != nil {
-		return obs, r.interrupted(st, "acting")
+		return obs, r.interrupted(ctx, st, "acting")
 	}
 	if unavailable(xerr) != nil {
 		return obs, r.failed(ctx, st, "acting", xerr)
@@ -159,7 +160,7 @@ func (r *run) step(ctx context.Context, st *Step, obs Observation) (Observation,
 		return obs, r.failed(ctx, st, "observing the screen after the action", err)
 	}
 	if v.interrupted {
-		return v.after, r.interrupted(st, "reflecting")
+		return v.after, r.interrupted(ctx, st, "reflecting")
 	}
 
 	// Learn: notes, progress, failures, being stuck.
@@ -182,7 +183,7 @@ func (r *run) step(ctx context.Context, st *Step, obs Observation) (Observation,
 // ended.
 func (r *run) failed(ctx context.Context, st *Step, what string, err error) *StopError {
 	if ctx.Err() != nil {
-		return r.interrupted(st, what)
+		return r.interrupted(ctx, st, what)
 	}
 	msg := r.a.red.String(fmt.Sprintf("%s: %v", what, err))
 	st.Error = msg
@@ -195,14 +196,33 @@ func (r *run) failed(ctx context.Context, st *Step, what string, err error) *Sto
 	return nil
 }
 
-func (r *run) interrupted(st *Step, what string) *StopError {
+// interrupted is the stop when ctx ended in a step: the time budget ran
+// out, or the person pressed Ctrl-C.
+func (r *run) interrupted(ctx context.Context, st *Step, what string) *StopError {
+	if context.Cause(ctx) == errTimeBudget {
+		st.Error = "the time budget ran out while " + what
+		return &StopError{Outcome: OutcomeBudget, Step: st.Index, Reason: r.timeUpReason(what)}
+	}
 	st.Error = "interrupted while " + what
 	return &StopError{Outcome: OutcomeInterrupted, Step: st.Index, Reason: "interrupted (Ctrl-C) while " + what}
+}
+
+// timeUpReason says the time budget ran out, naming the model when it was
+// waiting for one.
+func (r *run) timeUpReason(what string) string {
+	reason := fmt.Sprintf("ran for %s, the budget is %s; it ran out while %s", r.a.now().Sub(r.start).Round(time.Millisecond), r.a.cfg.Limits.MaxDuration, what)
+	if model := r.a.cfg.ModelName; model != "" && (strings.Contains(what, "planning") || strings.Contains(what, "deciding") || strings.Contains(what, "reflecting") || strings.Contains(what, "verif")) {
+		reason += fmt.Sprintf(", waiting for the model %s", model)
+	}
+	return reason
 }
 
 // stopFor turns an error outside a step into a stop.
 func (r *run) stopFor(ctx context.Context, step int, what string, err error) *StopError {
 	if ctx.Err() != nil {
+		if context.Cause(ctx) == errTimeBudget {
+			return &StopError{Outcome: OutcomeBudget, Step: step, Reason: r.timeUpReason(what)}
+		}
 		return &StopError{Outcome: OutcomeInterrupted, Step: step, Reason: "interrupted (Ctrl-C) while " + what}
 	}
 	out := OutcomeError

@@ -151,7 +151,7 @@ func (r *run) ask(ctx context.Context, st *Step, v actions.AskUser) *StopError {
 	st.Ask = &Ask{Question: q, Reply: reply}
 	a.emit(Event{Phase: PhaseAsk, Step: st.Index, Ask: st.Ask, Took: took, Err: err})
 	if reply.Interrupted || ctx.Err() != nil {
-		return r.interrupted(st, "asking the person")
+		return r.interrupted(ctx, st, "asking the person")
 	}
 	note := "asked the person: " + q + " -> "
 	if reply.Answered {
