@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/mobagent/mobagent/llm/reply"
 )
 
 var callRe = regexp.MustCompile(`(?i)\b([a-z][a-z_]*(?:[ \-][a-z_]+)?)\s*\(`)
@@ -110,7 +112,6 @@ func rawText(op string, pos []any, kw map[string]any, raw string, ok bool) []any
 // the arguments, the index past ')', the raw text between the parentheses,
 // and whether the list parsed cleanly.
 func parseArgList(s string, i int) (pos []any, kw map[string]any, end int, raw string, ok bool) {
-	p := lenient{s: s, i: i}
 	start := i
 	fail := func() ([]any, map[string]any, int, string, bool) {
 		// Raw text runs to the last ')' on the line.
@@ -124,20 +125,20 @@ func parseArgList(s string, i int) (pos []any, kw map[string]any, end int, raw s
 		return pos, kw, start + len(line), line, false
 	}
 	for n := 0; n < 16; n++ {
-		p.ws()
-		if p.i >= len(s) {
+		i = reply.SkipSpace(s, i)
+		if i >= len(s) {
 			return fail()
 		}
-		switch s[p.i] {
+		switch s[i] {
 		case ')':
-			return pos, kw, p.i + 1, s[start:p.i], true
+			return pos, kw, i + 1, s[start:i], true
 		case ',':
-			p.i++
+			i++
 			continue
 		}
 		// key=value or key: value
-		if isIdentByte(s[p.i]) && !(s[p.i] >= '0' && s[p.i] <= '9') && s[p.i] != '-' && s[p.i] != '.' {
-			j := p.i
+		if isIdentByte(s[i]) && !(s[i] >= '0' && s[i] <= '9') && s[i] != '-' && s[i] != '.' {
+			j := i
 			for j < len(s) && isIdentByte(s[j]) {
 				j++
 			}
@@ -146,12 +147,12 @@ func parseArgList(s string, i int) (pos []any, kw map[string]any, end int, raw s
 				k++
 			}
 			if k < len(s) && (s[k] == '=' || s[k] == ':') && !(k+1 < len(s) && s[k+1] == '=') {
-				key := strings.ToLower(s[p.i:j])
-				p.i = k + 1
-				v, ok := p.value()
-				if !ok {
+				key := strings.ToLower(s[i:j])
+				v, next, err := reply.ParseValue(s, k+1, lowerKeys)
+				if err != nil {
 					return fail()
 				}
+				i = next
 				if kw == nil {
 					kw = map[string]any{}
 				}
@@ -159,13 +160,18 @@ func parseArgList(s string, i int) (pos []any, kw map[string]any, end int, raw s
 				continue
 			}
 		}
-		v, ok := p.value()
-		if !ok {
+		v, next, err := reply.ParseValue(s, i, lowerKeys)
+		if err != nil {
 			return fail()
 		}
+		i = next
 		pos = append(pos, v)
 	}
 	return fail()
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c == '-' || c == '.' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
 }
 
 var keywords = map[string]string{
