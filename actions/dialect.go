@@ -32,6 +32,10 @@ type Dialect struct {
 	// Grounding reads a reply that is only a point or a box (SeeClick,
 	// ShowUI, OS-Atlas grounding) as a tap there.
 	Grounding bool `json:"grounding,omitempty"`
+	// FirstAction: of several actions in a reply the first is the one to do
+	// (ShowUI writes its plan as a list); otherwise the last is, since
+	// models restate examples before they answer.
+	FirstAction bool `json:"first_action,omitempty"`
 	// Headings maps heading words ("operation", "action", "reason") to the
 	// section they mark: "thought", "action" or "other", over the defaults.
 	Headings map[string]string `json:"headings,omitempty"`
@@ -194,7 +198,7 @@ func BuiltinDialects() []Dialect {
 			Doc: `AutoGLM-Phone-9B (Open-AutoGLM): do(action=...) and finish(message=...), points 0-999 read as x/1000 as its handler does.`},
 		{Name: DialectSeeClick, Syntax: `(0.49,0.40) or {"action_type": 4, "click_point": (0.49, 0.40)}`, Coords: unitCoords, ElementBase: 1, Grounding: true,
 			Doc: "SeeClick: points 0-1 of the image; AitW action types by number (4 click, 3 type, 5 back, 6 home, 7 enter, 10 complete)."},
-		{Name: DialectShowUI, Syntax: `{'action': 'TAP', 'value': None, 'position': [0.49, 0.42]}`, Coords: unitCoords, ElementBase: 1, Grounding: true,
+		{Name: DialectShowUI, Syntax: `{'action': 'TAP', 'value': None, 'position': [0.49, 0.42]}`, Coords: unitCoords, ElementBase: 1, Grounding: true, FirstAction: true,
 			Doc: "ShowUI: Python dicts with positions 0-1 of the image; several in a row are a plan, of which the first is the action."},
 		{Name: DialectOSAtlas, Syntax: "CLICK <point>[[x,y]]</point> or <|box_start|>(x1,y1),(x2,y2)<|box_end|>", Coords: permille, ElementBase: 1, Grounding: true,
 			Doc: "OS-Atlas: points and boxes 0-1000 of the image."},

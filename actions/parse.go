@@ -128,8 +128,10 @@ func ParseWith(text string, o ParseOptions) (Decision, error) {
 		if d, ok := try(parseJSONIn(region, o)); ok {
 			return d, nil
 		}
-		if d, ok := try(parseCalls(region, o, true)); ok {
-			return d, nil
+		if d, _, err := parseCalls(region, o, true); err != nil || d.Action != nil {
+			if d, ok := try(d, err); ok {
+				return d, nil
+			}
 		}
 		if d, ok := try(parseKeyword(region)); ok {
 			return d, nil
@@ -138,8 +140,13 @@ func ParseWith(text string, o ParseOptions) (Decision, error) {
 	if d, ok := try(parseJSONIn(text, o)); ok {
 		return d, nil
 	}
-	if d, ok := try(parseCalls(text, o, false)); ok {
-		return d, nil
+	if d, at, err := parseCalls(text, o, false); err != nil || d.Action != nil {
+		if thought == "" && err == nil {
+			d.Thought = prose(text[:at]) // AutoGLM without tags: the prose before do(...)
+		}
+		if d, ok := try(d, err); ok {
+			return d, nil
+		}
 	}
 	if d, ok := try(parseKeyword(lastLine(text))); ok {
 		return d, nil

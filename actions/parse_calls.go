@@ -14,10 +14,13 @@ var callRe = regexp.MustCompile(`(?i)\b([a-z][a-z_]*(?:[ \-][a-z_]+)?)\s*\(`)
 // replace-text(3, "hi"), Open app (Settings), Swipe (1, 2), (3, 4),
 // click(start_box='(1,2)'). In an action section the first call wins;
 // elsewhere the last.
-func parseCalls(text string, o ParseOptions, first bool) (Decision, error) {
+//
+// It also returns where the chosen call starts, so that the prose before it
+// can be the thought.
+func parseCalls(text string, o ParseOptions, first bool) (Decision, int, error) {
 	var last Decision
 	var firstErr error
-	found := false
+	found, at := false, 0
 	for _, m := range callRe.FindAllStringSubmatchIndex(text, 32) {
 		full := text[m[2]:m[3]]
 		name := full
@@ -25,6 +28,9 @@ func parseCalls(text string, o ParseOptions, first bool) (Decision, error) {
 			if i := strings.LastIndexAny(name, " -"); i >= 0 && knownName(name[i+1:]) && !knownName(strings.ReplaceAll(name, " ", "_")) {
 				name = name[i+1:]
 			} else if !knownName(name) {
+				if _, other := notOnPhone[normName(name)]; other && firstErr == nil {
+					_, firstErr = fromCallAction(name, nil, nil, o, FormatCall)
+				}
 				continue
 			}
 		}
@@ -55,15 +61,15 @@ func parseCalls(text string, o ParseOptions, first bool) (Decision, error) {
 		if r := []rune(full); unicode.IsUpper(r[0]) && strings.Contains(text[m[2]:m[1]], " (") {
 			f = FormatMobileAgent
 		}
-		last, found = Decision{Action: a, Format: f}, true
+		last, found, at = Decision{Action: a, Format: f}, true, m[0]
 		if first {
 			break
 		}
 	}
 	if found {
-		return last, nil
+		return last, at, nil
 	}
-	return Decision{}, firstErr
+	return Decision{}, 0, firstErr
 }
 
 func skipSep(s string, i int) int {

@@ -24,6 +24,9 @@ func parseJSONIn(text string, o ParseOptions) (Decision, error) {
 				thought = prose(text[:obj.Start])
 			}
 			best, bestErr, found = Decision{Thought: thought, Action: a, Format: FormatJSON}, nil, true
+			if o.Dialect.FirstAction {
+				break
+			}
 		} else if !found && (bestErr == nil || !isNoAction(err)) {
 			bestErr = err
 		}
@@ -99,9 +102,17 @@ func objectAction(m map[string]any, o ParseOptions, depth int) (Action, string, 
 			}
 		}
 	}
+	typed := false // {"type": "Tap", "param": {...}}: "type" names the action
 	if name == "" {
-		if n, ok := m["type"].(string); ok && knownName(n) {
-			name = n
+		if n, ok := m["type"].(string); ok {
+			if knownName(n) {
+				name = n
+			} else if _, other := notOnPhone[normName(n)]; other || hasAny(m, wrapperKeys...) {
+				kw, pos := flatten(m)
+				a, err := fromCallAction(n, pos, kw, o, FormatJSON)
+				return a, thought, err
+			}
+			typed = true
 		}
 	}
 	if name == "" {
@@ -134,7 +145,7 @@ func objectAction(m map[string]any, o ParseOptions, depth int) (Action, string, 
 	}
 	if name == "" && len(m) <= 2 {
 		for _, k := range sortedKeys(m) { // {"tap": {"element": 5}} or {"tap": 5}
-			if !knownName(k) {
+			if !knownName(k) || (k == "type" && typed) {
 				continue
 			}
 			switch x := m[k].(type) {
@@ -160,6 +171,10 @@ func objectAction(m map[string]any, o ParseOptions, depth int) (Action, string, 
 func noName(m map[string]any, thought string, o ParseOptions) (Action, string, error) {
 	if ms, ok := toNum(m["sleep"]); ok && ms >= 0 {
 		return Wait{Duration: time.Duration(ms) * time.Millisecond}, thought, nil
+	}
+	if more, ok := m["more_actions_needed_by_instruction"].(bool); ok && !more { // Midscene: the plan is finished
+		log, _ := m["log"].(string)
+		return Done{Status: StatusSuccess, Answer: log}, thought, nil
 	}
 	if errs, ok := m["errors"].([]any); ok && len(errs) > 0 {
 		var msgs []string
@@ -219,6 +234,15 @@ func flatten(m map[string]any) (map[string]any, []any) {
 	}
 	merge(m, 0)
 	return out, pos
+}
+
+func hasAny(m map[string]any, keys ...string) bool {
+	for _, k := range keys {
+		if _, ok := m[k]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 func sortedKeys(m map[string]any) []string {

@@ -34,6 +34,7 @@ var aliases = map[string]string{
 	"open_app": "open_app", "open": "open_app", "launch": "open_app", "launch_app": "open_app", "start_app": "open_app", "open_application": "open_app", "awake": "open_app",
 	"run_shortcut": "run_shortcut", "shortcut": "run_shortcut",
 	"do": "do", // AutoGLM: do(action="Tap", element=[x,y])
+	"print_assert_result": "done", // Midscene's closing assertion
 }
 
 // notOnPhone are actions of desktop and other agents that a phone cannot do,
@@ -44,7 +45,7 @@ var notOnPhone = map[string]string{
 	"double_click": "tap twice, or long_press", "left_double": "tap twice, or long_press", "double_tap": "tap twice, or long_press",
 	"note": "keep the information in your thought and go on", "call_api": "read the screen yourself and go on",
 	"quote_text": "read the text from the screen", "quote_clipboard": "read the text from the screen", "llm": "read the screen yourself and go on",
-	"print_assert_result": "finish with done and put the result in answer", "select_text": "long_press the text",
+	"select_text": "long_press the text", "clearinput": `type the new text with "clear": true`, "clear_input": `type the new text with "clear": true`,
 }
 
 func normName(n string) string {
@@ -413,6 +414,13 @@ func fromCallAction(name string, pos []any, kw map[string]any, o ParseOptions, f
 		d := Done{Status: StatusSuccess}
 		if op == "fail" {
 			d.Status = StatusInfeasible
+		}
+		if nn == "print_assert_result" { // {"condition": ..., "thought": ..., "result": true}
+			d.Answer, _ = a.str("thought", "condition")
+			if r, isBool := kw["result"].(bool); isBool && !r {
+				d.Status = StatusInfeasible
+			}
+			return d, nil
 		}
 		if s, ok := a.str("answer", "result", "content", "text", "message", "response", "output", "summary", "reason"); ok {
 			d.Answer = s
