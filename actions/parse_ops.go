@@ -33,7 +33,7 @@ var aliases = map[string]string{
 	"refuse": "refuse", "decline": "refuse", "reject": "refuse",
 	"open_app": "open_app", "open": "open_app", "launch": "open_app", "launch_app": "open_app", "start_app": "open_app", "open_application": "open_app", "awake": "open_app",
 	"run_shortcut": "run_shortcut", "shortcut": "run_shortcut",
-	"do": "do", // AutoGLM: do(action="Tap", element=[x,y])
+	"do":                  "do",   // AutoGLM: do(action="Tap", element=[x,y])
 	"print_assert_result": "done", // Midscene's closing assertion
 }
 
