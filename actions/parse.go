@@ -67,6 +67,9 @@ func ParseWith(text string, o ParseOptions) (Decision, error) {
 			text = text[:len(text)-1]
 		}
 	}
+	if !utf8.ValidString(text) {
+		text = strings.ToValidUTF8(text, "\uFFFD")
+	}
 	text = stripSpecialTokens(text)
 	text, think := cutThink(text)
 	text, answer, hasAnswer := cutTag(text, "answer")
@@ -121,11 +124,18 @@ func ParseWith(text string, o ParseOptions) (Decision, error) {
 		}
 		return d, false
 	}
+	tryJSON := func(s string) (Decision, bool) {
+		d, before, err := parseJSONIn(s, o)
+		if err == nil && d.Thought == "" && thought == "" {
+			d.Thought = before
+		}
+		return try(d, err)
+	}
 	if d, ok := try(parseMidsceneXML(text, o)); ok {
 		return d, nil
 	}
 	if hasRegion {
-		if d, ok := try(parseJSONIn(region, o)); ok {
+		if d, ok := tryJSON(region); ok {
 			return d, nil
 		}
 		if d, _, err := parseCalls(region, o, true); err != nil || d.Action != nil {
@@ -137,7 +147,7 @@ func ParseWith(text string, o ParseOptions) (Decision, error) {
 			return d, nil
 		}
 	}
-	if d, ok := try(parseJSONIn(text, o)); ok {
+	if d, ok := tryJSON(text); ok {
 		return d, nil
 	}
 	if d, at, err := parseCalls(text, o, false); err != nil || d.Action != nil {
@@ -263,12 +273,32 @@ var headingWords = map[string]string{
 	"action_summary": "other",
 }
 
-// listMarker matches "1.", "2)", "-", "*" before a heading word.
-var listMarker = regexp.MustCompile(`^(?:\d{1,2}[.)]|[-*•])\s+`)
+// cutListMarker removes "1.", "2)", "-" or "•" and the spaces after it from
+// the start of a line.
+func cutListMarker(s string) string {
+	i := 0
+	for i < len(s) && i < 2 && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	switch {
+	case i > 0 && i < len(s) && (s[i] == '.' || s[i] == ')'):
+		i++
+	case i == 0 && strings.HasPrefix(s, "-"):
+		i = 1
+	case i == 0 && strings.HasPrefix(s, "•"):
+		i = len("•")
+	default:
+		return s
+	}
+	if i >= len(s) || (s[i] != ' ' && s[i] != '\t') {
+		return s
+	}
+	return strings.TrimLeft(s[i:], " \t")
+}
 
 func heading(line string, d Dialect) (name, rest string, ok bool) {
 	s := strings.TrimSpace(line)
-	s = listMarker.ReplaceAllString(s, "")
+	s = cutListMarker(s)
 	hashes := strings.HasPrefix(s, "#")
 	s = strings.TrimLeft(s, "#*> ")
 	if s == "" {
@@ -325,6 +355,8 @@ func prose(s string) string {
 	return s
 }
 
+var boxTokens = strings.NewReplacer("<|box_start|>", "", "<|box_end|>", "", "<point>", "", "</point>", "", "<bbox>", "", "</bbox>", "")
+
 var objectRefRe = regexp.MustCompile(`<\|object_ref_start\|>(.*?)<\|object_ref_end\|>`)
 
 // parseBarePoint reads a reply that is only a point or a box, as grounding
@@ -336,7 +368,8 @@ func parseBarePoint(text string, o ParseOptions) (Decision, error) {
 		return Decision{}, nil
 	}
 	thought := ""
-	if m := objectRefRe.FindStringSubmatch(text); m != nil {
+	if !strings.Contains(text, "<|object_ref_start|>") {
+	} else if m := objectRefRe.FindStringSubmatch(text); m != nil {
 		thought = strings.TrimSpace(m[1])
 		text = objectRefRe.ReplaceAllString(text, "")
 	}
@@ -344,7 +377,7 @@ func parseBarePoint(text string, o ParseOptions) (Decision, error) {
 	if strings.Contains(text, "<|box_start|>") {
 		hint = SpacePermille
 	}
-	s := strings.NewReplacer("<|box_start|>", "", "<|box_end|>", "", "<point>", "", "</point>", "", "<bbox>", "", "</bbox>", "").Replace(text)
+	s := boxTokens.Replace(text)
 	s = strings.TrimSpace(s)
 	if s == "" || len(s) > 80 || strings.Trim(s, "0123456789.,-+ ()[]\t\n") != "" {
 		return Decision{}, nil

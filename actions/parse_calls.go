@@ -1,14 +1,65 @@
 package actions
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 
 	"github.com/mobagent/mobagent/llm/reply"
 )
 
-var callRe = regexp.MustCompile(`(?i)\b([a-z][a-z_]*(?:[ \-][a-z_]+)?)\s*\(`)
+// findCalls returns, for each "name(" in text (up to max), the offsets of
+// the name's start and end and of the byte after "(": what the regexp
+// \b([a-z][a-z_]*(?:[ -][a-z_]+)?)\s*\( would match, case-insensitively,
+// without its cost. A name may be two words ("Open app", "long-tap").
+func findCalls(text string, max int) [][3]int {
+	var out [][3]int
+	isName := func(c byte) bool { return c == '_' || (c|0x20 >= 'a' && c|0x20 <= 'z') }
+	isLetter := func(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+	isWord := func(c byte) bool { return isName(c) || (c >= '0' && c <= '9') }
+	for i := 0; i < len(text) && len(out) < max; {
+		p := strings.IndexByte(text[i:], '(')
+		if p < 0 {
+			break
+		}
+		p += i
+		i = p + 1
+		e := p
+		for e > 0 && (text[e-1] == ' ' || text[e-1] == '\t' || text[e-1] == '\n' || text[e-1] == '\f' || text[e-1] == '\r') { // RE2's \s
+			e--
+		}
+		a2 := e
+		for a2 > 0 && isName(text[a2-1]) {
+			a2--
+		}
+		if a2 == e {
+			continue
+		}
+		start := -1
+		if a2 >= 2 && (text[a2-1] == ' ' || text[a2-1] == '-') && isName(text[a2-2]) {
+			a1 := a2 - 1
+			for a1 > 0 && isName(text[a1-1]) {
+				a1--
+			}
+			for a1 < a2-1 && !isLetter(text[a1]) {
+				a1++
+			}
+			if a1 < a2-1 && (a1 == 0 || !isWord(text[a1-1])) {
+				start = a1
+			}
+		}
+		if start < 0 {
+			for a2 < e && !isLetter(text[a2]) {
+				a2++
+			}
+			if a2 == e || (a2 > 0 && isWord(text[a2-1])) {
+				continue
+			}
+			start = a2
+		}
+		out = append(out, [3]int{start, e, p + 1})
+	}
+	return out
+}
 
 // parseCalls reads function-call style actions: tap(5), swipe(up),
 // replace-text(3, "hi"), Open app (Settings), Swipe (1, 2), (3, 4),
@@ -21,7 +72,8 @@ func parseCalls(text string, o ParseOptions, first bool) (Decision, int, error) 
 	var last Decision
 	var firstErr error
 	found, at := false, 0
-	for _, m := range callRe.FindAllStringSubmatchIndex(text, 32) {
+	for _, c := range findCalls(text, 32) {
+		m := [4]int{c[0], c[2], c[0], c[1]} // as the regexp's match and name indices
 		full := text[m[2]:m[3]]
 		name := full
 		if !knownName(name) {

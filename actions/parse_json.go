@@ -11,19 +11,18 @@ import (
 	"github.com/mobagent/mobagent/llm/reply"
 )
 
-// parseJSONIn finds the last JSON object in text that holds an action.
-func parseJSONIn(text string, o ParseOptions) (Decision, error) {
+// parseJSONIn finds the last JSON object in text that holds an action. The
+// decision's thought is the object's own; the prose before the object is
+// returned apart, as the thought of last resort.
+func parseJSONIn(text string, o ParseOptions) (Decision, string, error) {
 	var best Decision
 	var bestErr error
-	found := false
+	found, before := false, ""
 	objs, _ := reply.Find(text, lowerKeys)
 	for _, obj := range objs {
 		a, thought, err := objectAction(obj.Value, o, 0)
 		if err == nil {
-			if thought == "" {
-				thought = prose(text[:obj.Start])
-			}
-			best, bestErr, found = Decision{Thought: thought, Action: a, Format: FormatJSON}, nil, true
+			best, bestErr, found, before = Decision{Thought: thought, Action: a, Format: FormatJSON}, nil, true, prose(text[:obj.Start])
 			if o.Dialect.FirstAction {
 				break
 			}
@@ -32,9 +31,9 @@ func parseJSONIn(text string, o ParseOptions) (Decision, error) {
 		}
 	}
 	if found {
-		return best, nil
+		return best, before, nil
 	}
-	return Decision{}, bestErr
+	return Decision{}, "", bestErr
 }
 
 // lowerKeys reads JSON with lower-cased keys, which the parser looks up.

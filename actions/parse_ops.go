@@ -82,8 +82,8 @@ type args struct {
 func (a args) get(keys ...string) (any, bool) {
 	for _, k := range keys {
 		if v, ok := a.kw[k]; ok && v != nil {
-			if s, isStr := v.(string); isStr && (s == "" || s == "None" || s == "null") {
-				continue // UI-TARS writes time='' and CogAgent url='None'
+			if s, isStr := v.(string); isStr && s == "" {
+				continue // UI-TARS writes time=''
 			}
 			return v, true
 		}
@@ -471,6 +471,9 @@ func fromCallAction(name string, pos []any, kw map[string]any, o ParseOptions, f
 		return r, nil
 	case "open_app":
 		app, ok := a.str("app", "app_name", "name", "package", "package_name", "application", "text", "target", "url", "value")
+		if app == "None" { // CogAgent: LAUNCH(app='None', url='baidu.com')
+			app, ok = a.str("url")
+		}
 		if !ok && len(pos) > 0 {
 			app, _ = pos[0].(string)
 		}
