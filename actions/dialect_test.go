@@ -61,7 +61,7 @@ func TestDialectCoordinates(t *testing.T) {
 		{DialectJSON, `{"action":"tap","x":540,"y":1200}`, 540, 1200},
 		{DialectJSON, `{"action":"tap","x":500,"y":500,"space":"1000"}`, 540, 1200}, // our JSON may declare its space
 		{DialectUITARS, "Action: click(start_box='<|box_start|>(500,500)<|box_end|>')", 540, 1200},
-		{DialectUITARS, "Action: click(start_box='(500,500)')", 540, 1200}, // no box tokens, still 0-1000
+		{DialectUITARS, "Action: click(start_box='(500,500)')", 540, 1200},                            // no box tokens, still 0-1000
 		{DialectUITARS15, "Action: click(start_box='<|box_start|>(546,1204)<|box_end|>')", 540, 1200}, // box tokens, still pixels
 		{DialectDoubao, "Action: click(point='<point>500 500</point>')", 540, 1200},
 		{DialectQwen25VL, `<tool_call>{"name":"mobile_use","arguments":{"action":"click","coordinate":[546,1204]}}</tool_call>`, 540, 1200},
