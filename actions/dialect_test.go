@@ -72,6 +72,7 @@ func TestDialectCoordinates(t *testing.T) {
 		{DialectSeeClick, "(0.5,0.5)", 540, 1200},
 		{DialectShowUI, "{'action': 'TAP', 'value': None, 'position': [0.5, 0.5]}", 540, 1200},
 		{DialectOSAtlas, "<|box_start|>(400,400),(600,600)<|box_end|>", 540, 1200},
+		{DialectOSAtlas, "thoughts:\nThe button is in the middle.\nactions:\nCLICK <point>[[500, 500]]</point>", 540, 1200},
 		{DialectAguvis, "pyautogui.click(x=0.5, y=0.5)", 540, 1200},
 		{DialectMidscene, `{"action":{"type":"Tap","param":{"locate":{"bbox":[400,400,600,600]}}}}`, 540, 1200},
 		{DialectMobileAgent, "### Action ###\nTap (540, 1200)", 540, 1200},

@@ -143,6 +143,11 @@ func ParseWith(text string, o ParseOptions) (Decision, error) {
 				return d, nil
 			}
 		}
+		if d, _, err := parseAtlas(region, o); err != nil || d.Action != nil {
+			if d, ok := try(d, err); ok {
+				return d, nil
+			}
+		}
 		if d, ok := try(parseKeyword(region)); ok {
 			return d, nil
 		}
@@ -150,12 +155,17 @@ func ParseWith(text string, o ParseOptions) (Decision, error) {
 	if d, ok := tryJSON(text); ok {
 		return d, nil
 	}
-	if d, at, err := parseCalls(text, o, false); err != nil || d.Action != nil {
-		if thought == "" && err == nil {
-			d.Thought = prose(text[:at]) // AutoGLM without tags: the prose before do(...)
-		}
-		if d, ok := try(d, err); ok {
-			return d, nil
+	for _, parse := range [...]func(string, ParseOptions) (Decision, int, error){
+		func(s string, o ParseOptions) (Decision, int, error) { return parseCalls(s, o, false) },
+		parseAtlas,
+	} {
+		if d, at, err := parse(text, o); err != nil || d.Action != nil {
+			if thought == "" && err == nil {
+				d.Thought = prose(text[:at]) // AutoGLM without tags: the prose before do(...)
+			}
+			if d, ok := try(d, err); ok {
+				return d, nil
+			}
 		}
 	}
 	if d, ok := try(parseKeyword(lastLine(text))); ok {

@@ -1,6 +1,7 @@
 package actions
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -259,4 +260,48 @@ func parseKeyword(line string) (Decision, error) {
 		return Decision{}, err
 	}
 	return Decision{Action: a, Format: FormatKeyword}, nil
+}
+
+// atlasRe matches OS-Atlas's action lines: CLICK <point>[[x,y]]</point>,
+// TYPE [text], SCROLL [UP], OPEN_APP [name], PRESS_BACK, COMPLETE.
+var atlasRe = regexp.MustCompile(`(?m)^[ \t]*(CLICK|LONG_PRESS|TYPE|SCROLL|OPEN_APP|PRESS_BACK|PRESS_HOME|PRESS_ENTER|PRESS_RECENT|WAIT|COMPLETE|IMPOSSIBLE)\b[ \t]*(.*)$`)
+
+var atlasOps = map[string]string{"CLICK": "tap", "LONG_PRESS": "long_press", "TYPE": "type", "SCROLL": "scroll", "OPEN_APP": "open_app",
+	"PRESS_BACK": "back", "PRESS_HOME": "home", "PRESS_ENTER": "enter", "PRESS_RECENT": "app_switch", "WAIT": "wait", "COMPLETE": "done", "IMPOSSIBLE": "fail"}
+
+// parseAtlas reads OS-Atlas's action lines; the last one wins. It also
+// returns where the line starts.
+func parseAtlas(text string, o ParseOptions) (Decision, int, error) {
+	if (!o.Dialect.Auto() && o.Dialect.Name != DialectOSAtlas) || !strings.ContainsAny(text, "ACDILOPSTW") {
+		return Decision{}, 0, nil
+	}
+	ms := atlasRe.FindAllStringSubmatchIndex(text, 16)
+	if len(ms) == 0 {
+		return Decision{}, 0, nil
+	}
+	m := ms[len(ms)-1]
+	op, arg := atlasOps[text[m[2]:m[3]]], strings.TrimSpace(text[m[4]:m[5]])
+	var pos []any
+	kw := map[string]any{}
+	switch {
+	case strings.HasPrefix(arg, "<point>") || strings.HasPrefix(arg, "[["):
+		pos = []any{arg}
+	case strings.HasPrefix(arg, "[") && strings.HasSuffix(arg, "]"):
+		inner := arg[1 : len(arg)-1]
+		switch op {
+		case "scroll":
+			kw["direction"] = inner
+		case "open_app":
+			kw["app"] = inner
+		default:
+			kw["text"] = inner
+		}
+	case arg != "":
+		return Decision{}, 0, nil // a sentence that starts with one of the words
+	}
+	a, err := fromCallAction(op, pos, kw, o, FormatCall)
+	if err != nil {
+		return Decision{}, 0, err
+	}
+	return Decision{Action: a, Format: FormatCall}, m[0], nil
 }
