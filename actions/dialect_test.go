@@ -271,3 +271,37 @@ func TestToPixels(t *testing.T) {
 		t.Errorf("key: %v %v", a, err)
 	}
 }
+
+// TestJSONDialectKeepsOurFormat runs the realistic cases written in our own
+// JSON through the json dialect: the same actions as the auto dialect,
+// except that a bare point is not guessed to be 0-1.
+func TestJSONDialectKeepsOurFormat(t *testing.T) {
+	d := dialect(t, DialectJSON)
+	n := 0
+	for _, tc := range parseCases {
+		if tc.format != FormatJSON {
+			continue
+		}
+		n++
+		got, err := ParseWith(tc.in, ParseOptions{Dialect: d})
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		want := tc.want
+		if tap, ok := want.(Tap); ok && tap.Target.Point != nil && tap.Target.Point.Space == SpaceUnit && !strings.Contains(tc.in, "space") {
+			p := *tap.Target.Point
+			p.Space = SpacePixels // the json dialect's points are pixels unless the reply says otherwise
+			want = Tap{Target: Target{Point: &p}}
+		}
+		if !reflect.DeepEqual(got.Action, want) {
+			t.Errorf("%s: %s; want %s", tc.name, show(got.Action), show(want))
+		}
+		if tc.thought != "" && !strings.Contains(got.Thought, tc.thought) {
+			t.Errorf("%s: thought %q", tc.name, got.Thought)
+		}
+	}
+	if n < 25 {
+		t.Errorf("only %d JSON cases", n)
+	}
+}

@@ -175,14 +175,26 @@ func ParseWith(text string, o ParseOptions) (Decision, error) {
 		return d, nil
 	}
 	if firstErr != nil {
-		return Decision{Thought: thought}, firstErr
+		return Decision{Thought: thought}, o.Dialect.localize(firstErr)
 	}
-	return Decision{Thought: thought}, &ParseError{
+	return Decision{Thought: thought}, o.Dialect.localize(&ParseError{
 		Reason: "no action found",
 		Input:  excerpt(text),
 		Fix:    `answer with one JSON object such as {"thought":"...","action":{"action":"tap","element":5}}`,
 		Err:    ErrNoAction,
+	})
+}
+
+// localize makes a fix that shows our JSON show the dialect's own form: a
+// model told to answer in UI-TARS's form gets an example in that form.
+func (d Dialect) localize(err error) error {
+	pe, ok := err.(*ParseError)
+	if !ok || d.Auto() || d.SpaceField || !strings.Contains(pe.Fix, `{"action"`) {
+		return err
 	}
+	c := *pe
+	c.Fix = "answer in the form " + d.Syntax
+	return &c
 }
 
 // specialTokens are end and wrapper tokens some servers leave in the text.

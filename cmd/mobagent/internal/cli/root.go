@@ -76,6 +76,7 @@ Start with:
 	root.AddCommand(newCmdDevices(s, nil), newCmdDoctor(s, nil), newCmdSim(s), newCmdPerceive(s, nil), newCmdBench(s))
 	root.AddCommand(newCmdTask(s, nil), newCmdReport(s, nil))
 	root.AddCommand(newCmdMemory(s, nil), newCmdExplore(s, nil))
+	root.AddCommand(newCmdAction(s))
 	return root
 }
 
