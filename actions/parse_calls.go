@@ -97,9 +97,8 @@ func parseCalls(text string, o ParseOptions, first bool) (Decision, int, error) 
 		}
 		if op == "swipe" || op == "drag" { // Mobile-Agent: Swipe (x1, y1), (x2, y2)
 			if next := skipSep(text, end); next < len(text) && text[next] == '(' {
-				if pos2, _, end2, _, ok2 := parseArgList(text, next+1); ok2 && len(pos2) == 2 {
+				if pos2, _, _, _, ok2 := parseArgList(text, next+1); ok2 && len(pos2) == 2 {
 					pos = append(pos, pos2...)
-					end = end2
 				}
 			}
 		}

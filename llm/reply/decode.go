@@ -144,25 +144,6 @@ func typeWord(t reflect.Type) string {
 	return t.String()
 }
 
-func valueWord(v string) string {
-	switch v {
-	case "string":
-		return "text"
-	case "number":
-		return "a number"
-	case "bool":
-		return "true or false"
-	case "array":
-		return "a list"
-	case "object":
-		return "an object"
-	}
-	if strings.HasPrefix(v, "number ") {
-		return "the number " + strings.TrimPrefix(v, "number ")
-	}
-	return v
-}
-
 func wanted(t reflect.Type) string {
 	var names []string
 	for _, f := range orderedFields(t) {

@@ -147,10 +147,10 @@ type parsedAction struct {
 	Error     string          `json:"error,omitempty"`
 }
 
-func actionParseRun(_ context.Context, opts *ActionParseOptions) error {
+func actionParseRun(ctx context.Context, opts *ActionParseOptions) error {
 	table := &actions.Dialects{}
 	if strings.EqualFold(opts.Dialect, "list") {
-		return actionDialectsRun(nil, &ActionDialectsOptions{IO: opts.IO, JSON: opts.JSON})
+		return actionDialectsRun(ctx, &ActionDialectsOptions{IO: opts.IO, JSON: opts.JSON})
 	}
 	var d actions.Dialect
 	switch {
