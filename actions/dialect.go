@@ -7,6 +7,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // A Dialect is how one family of models writes its actions: the syntax, the
@@ -216,9 +217,9 @@ func BuiltinDialects() []Dialect {
 var ErrUnknownDialect = fmt.Errorf("unknown dialect")
 
 // Dialects is a table of dialects and of the model names that speak them. Its
-// zero value holds only the built-in dialects and models; Add and Map extend
-// or replace entries. A Dialects value is not safe for concurrent
-// modification; build it once and then share it.
+// zero value holds the built-in dialects and models; Add and Map extend or
+// replace entries of this table only. Reading is safe for concurrent use;
+// Add and Map are not: build the table, then share it.
 type Dialects struct {
 	byName map[string]Dialect
 	models []modelRule // later rules win
@@ -248,22 +249,44 @@ func BuiltinModels() [][2]string {
 	}
 }
 
-func (t *Dialects) init() {
-	if t.byName != nil {
-		return
-	}
-	t.byName = map[string]Dialect{}
+// builtinTable is the table of the zero Dialects, built once and never
+// changed.
+var builtinTable = sync.OnceValue(func() *Dialects {
+	t := &Dialects{byName: map[string]Dialect{}}
 	for _, d := range BuiltinDialects() {
 		t.byName[d.Name] = d
 	}
 	for _, r := range BuiltinModels() {
 		t.models = append(t.models, modelRule{pattern: r[0], dialect: r[1]})
 	}
+	return t
+})
+
+// view returns the table to read: t's own once it has been changed, else
+// the built-in one.
+func (t *Dialects) view() *Dialects {
+	if t.byName == nil {
+		return builtinTable()
+	}
+	return t
+}
+
+// own makes t's table its own copy before a change.
+func (t *Dialects) own() {
+	if t.byName != nil {
+		return
+	}
+	b := builtinTable()
+	t.byName = make(map[string]Dialect, len(b.byName))
+	for k, v := range b.byName {
+		t.byName[k] = v
+	}
+	t.models = append([]modelRule(nil), b.models...)
 }
 
 // Add puts d in the table, replacing a dialect of the same name.
 func (t *Dialects) Add(d Dialect) error {
-	t.init()
+	t.own()
 	if d.Name == "" {
 		return fmt.Errorf("actions: a dialect needs a name")
 	}
@@ -280,7 +303,7 @@ func (t *Dialects) Add(d Dialect) error {
 // Map makes model names matching pattern (a path.Match glob on the
 // lower-case name) speak the named dialect, over earlier rules.
 func (t *Dialects) Map(pattern, dialect string) error {
-	t.init()
+	t.own()
 	pattern = strings.ToLower(strings.TrimSpace(pattern))
 	if _, err := path.Match(pattern, ""); err != nil {
 		return fmt.Errorf("actions: model pattern %q: %w", pattern, err)
@@ -294,7 +317,7 @@ func (t *Dialects) Map(pattern, dialect string) error {
 
 // Lookup returns the dialect called name ("" means json).
 func (t *Dialects) Lookup(name string) (Dialect, error) {
-	t.init()
+	t = t.view()
 	name = strings.ToLower(strings.TrimSpace(name))
 	if name == "" {
 		name = DialectJSON
@@ -307,7 +330,7 @@ func (t *Dialects) Lookup(name string) (Dialect, error) {
 
 // Names lists the dialects, sorted.
 func (t *Dialects) Names() []string {
-	t.init()
+	t = t.view()
 	out := make([]string, 0, len(t.byName))
 	for n := range t.byName {
 		out = append(out, n)
@@ -318,6 +341,7 @@ func (t *Dialects) Names() []string {
 
 // All returns the dialects, sorted by name.
 func (t *Dialects) All() []Dialect {
+	t = t.view()
 	var out []Dialect
 	for _, n := range t.Names() {
 		out = append(out, t.byName[n])
@@ -329,7 +353,7 @@ func (t *Dialects) All() []Dialect {
 // "vllm:ByteDance-Seed/UI-TARS-1.5-7B" or "qwen2.5-vl-72b-instruct", and
 // whether the table knows it; unknown models speak json.
 func (t *Dialects) ForModel(model string) (Dialect, bool) {
-	t.init()
+	t = t.view()
 	m := strings.ToLower(strings.TrimSpace(model))
 	if i := strings.LastIndexByte(m, '/'); i >= 0 {
 		m = m[i+1:]

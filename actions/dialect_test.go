@@ -305,3 +305,24 @@ func TestJSONDialectKeepsOurFormat(t *testing.T) {
 		t.Errorf("only %d JSON cases", n)
 	}
 }
+
+func TestDialectsConcurrentReads(t *testing.T) {
+	var tab Dialects // the zero value, shared
+	done := make(chan bool)
+	for range 8 {
+		go func() {
+			defer func() { done <- true }()
+			for range 50 {
+				if d, _ := tab.ForModel("ui-tars-1.5-7b"); d.Name != DialectUITARS15 {
+					t.Error(d.Name)
+				}
+				if _, err := tab.Lookup("m3a"); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+}

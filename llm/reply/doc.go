@@ -12,6 +12,5 @@
 // lower-level readers the action parser uses.
 //
 // Errors are *Error values whose text quotes what is wrong, so that it can be
-// given back to the model as is. Everything here is safe for concurrent use and
-// allocates only the values it returns.
+// given back to the model as is. Everything here is safe for concurrent use.
 package reply
