@@ -373,7 +373,10 @@ func (p *parser) strAs(key bool) (any, bool) {
 				b.WriteByte('\t')
 			case 'r':
 				b.WriteByte('\r')
-			case 'b', 'f':
+			case 'b':
+				b.WriteByte('\b')
+			case 'f':
+				b.WriteByte('\f')
 			case 'u':
 				if r, ok := p.unicodeEscape(); ok {
 					b.WriteRune(r)
