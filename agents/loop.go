@@ -152,7 +152,7 @@ func (r *run) step(ctx context.Context, st *Step, obs Observation) (Observation,
 	notes := r.note(ctx, st, v)
 	r.markSeen(v.after)
 	o := stepOutcome{index: st.Index, actionText: st.ActionText, actionKey: string(st.Action) + obs.Screen.Hash.String(),
-		verdict: v.refl.Verdict, note: v.refl.Note, changed: v.diff.Ratio > 0, subgoalDone: dec.SubgoalDone, notes: notes, acted: true}
+		verdict: v.refl.Verdict, note: v.refl.Note, changed: v.diff.Ratio > 0, subgoalDone: dec.SubgoalDone, progress: a.red.String(dec.Progress), notes: notes, acted: true}
 	if xerr != nil {
 		st.Error = a.red.String(xerr.Error())
 		o.failed = st.Error
@@ -236,17 +236,17 @@ func (r *run) finish(stop *StopError) (*Result, error) {
 	return r.res, err
 }
 
-// cachedShot serves one screenshot taken already, then the device's.
+// cachedShot serves one screenshot taken already (decoding it on demand),
+// then the device's.
 type cachedShot struct {
 	perception.ScreenSource
-	img image.Image
+	shot *actions.Settle
 }
 
 func (c *cachedShot) Screenshot(ctx context.Context) (image.Image, error) {
-	if c.img != nil {
-		img := c.img
-		c.img = nil
-		return img, nil
+	if s := c.shot; s != nil {
+		c.shot = nil
+		return s.LastScreenshot()
 	}
 	return c.ScreenSource.Screenshot(ctx)
 }

@@ -43,6 +43,8 @@ type Team struct {
 	Decider   Decider
 	Reflector Reflector
 	Notetaker Notetaker
+	// Verifier is optional (see Verifier).
+	Verifier Verifier
 }
 
 func (t Team) complete() bool {
@@ -63,6 +65,9 @@ func (t Team) fill(o Team) Team {
 	if t.Notetaker == nil {
 		t.Notetaker = o.Notetaker
 	}
+	if t.Verifier == nil {
+		t.Verifier = o.Verifier
+	}
 	return t
 }
 
@@ -80,7 +85,7 @@ func NewModelTeam(m llm.Model, cfg TeamConfig) Team {
 		cfg.Now = time.Now
 	}
 	mr := &modelRoles{m: m, cfg: cfg}
-	return Team{Name: "model", Planner: mr, Decider: mr, Reflector: mr, Notetaker: mr}
+	return Team{Name: "model", Planner: mr, Decider: mr, Reflector: mr, Notetaker: mr, Verifier: mr}
 }
 
 type modelRoles struct {
@@ -93,6 +98,7 @@ var (
 	_ Decider   = (*modelRoles)(nil)
 	_ Reflector = (*modelRoles)(nil)
 	_ Notetaker = (*modelRoles)(nil)
+	_ Verifier  = (*modelRoles)(nil)
 )
 
 // generate renders the system prompt for role, sends user text and images,
@@ -155,8 +161,8 @@ func promptHistory(h []StepSummary) []prompts.Step {
 
 // Plan asks the model for a plan.
 func (mr *modelRoles) Plan(ctx context.Context, in PlanInput) (PlanOutput, error) {
-	d := prompts.PlannerData{Task: in.Task, Screen: wrapScreen(in.Obs), Notes: in.Notes, History: promptHistory(in.History), Failure: in.Failure,
-		Tips: in.Tips, Shortcuts: in.Shortcuts, Instructions: in.Instructions}
+	d := prompts.PlannerData{Task: in.Task, Screen: wrapScreen(in.Obs), Notes: in.Notes, History: promptHistory(in.History), Failure: in.Failure, Review: in.Review,
+		Tips: in.Tips, Shortcuts: in.Shortcuts, Instructions: in.Instructions, Warning: in.Warning, HasImage: mr.cfg.Vision && in.Obs.Marks != nil}
 	if in.Plan != nil {
 		d.Subgoals, d.Current, d.Progress = in.Plan.Subgoals, in.Plan.Current, in.Plan.Progress
 	}
@@ -164,7 +170,11 @@ func (mr *modelRoles) Plan(ctx context.Context, in PlanInput) (PlanOutput, error
 	if err != nil {
 		return PlanOutput{}, err
 	}
-	text, call, err := mr.generate(ctx, "planner", user)
+	var pimgs []image.Image
+	if d.HasImage {
+		pimgs = append(pimgs, in.Obs.Marks)
+	}
+	text, call, err := mr.generate(ctx, "planner", user, pimgs...)
 	out := PlanOutput{Calls: []Call{call}}
 	if err != nil {
 		return out, err
@@ -197,9 +207,15 @@ func (mr *modelRoles) Plan(ctx context.Context, in PlanInput) (PlanOutput, error
 func (mr *modelRoles) Decide(ctx context.Context, in DecideInput) (DecideOutput, error) {
 	d := prompts.DecisionData{Task: in.Task, Screen: wrapScreen(in.Obs), HasImage: mr.cfg.Vision && in.Obs.Marks != nil,
 		Notes: in.Notes, History: promptHistory(in.History), Tips: in.Tips, Shortcuts: in.Shortcuts, LastError: in.LastError, Secrets: in.Secrets,
-		Instructions: in.Instructions}
+		Instructions: in.Instructions, Warning: in.Warning}
 	if in.Plan != nil {
 		d.Subgoals, d.Current, d.Subgoal, d.Progress = in.Plan.Subgoals, in.Plan.Current, in.Plan.Subgoal(), in.Plan.Progress
+	}
+	if s := in.Obs.Screen; s != nil {
+		d.Keyboard = s.KeyboardShown
+		if f, ok := actions.FocusedField(s); ok && f.Focused {
+			d.Focused = f.ID
+		}
 	}
 	user, err := mr.cfg.Prompts.Render(prompts.Decision, d)
 	if err != nil {
@@ -224,9 +240,10 @@ func (mr *modelRoles) Decide(ctx context.Context, in DecideInput) (DecideOutput,
 	var extra struct {
 		Expect      string `json:"expect"`
 		SubgoalDone bool   `json:"subgoal_done"`
+		Progress    string `json:"progress"`
 	}
 	if decodeObject(text, &extra) == nil {
-		out.Expect, out.SubgoalDone = extra.Expect, extra.SubgoalDone
+		out.Expect, out.SubgoalDone, out.Progress = extra.Expect, extra.SubgoalDone, extra.Progress
 	}
 	return out, nil
 }
@@ -296,6 +313,43 @@ func (mr *modelRoles) Note(ctx context.Context, in NoteInput) (NoteOutput, error
 		return out, fmt.Errorf("the notetaker's reply is not the JSON asked for (%v): %.200q", err, text)
 	}
 	out.Notes = w.Notes
+	return out, nil
+}
+
+// Verify asks the model whether the final screen shows the task done.
+func (mr *modelRoles) Verify(ctx context.Context, in VerifyInput) (VerifyOutput, error) {
+	d := prompts.VerifierData{Task: in.Task, Instructions: in.Instructions, Answer: in.Answer, Evidence: in.Evidence, Notes: in.Notes,
+		History: promptHistory(in.History), Screen: wrapScreen(in.Obs), HasImage: mr.cfg.Vision && in.Obs.Marks != nil}
+	user, err := mr.cfg.Prompts.Render(prompts.Verifier, d)
+	if err != nil {
+		return VerifyOutput{}, err
+	}
+	var imgs []image.Image
+	if d.HasImage {
+		imgs = append(imgs, in.Obs.Marks)
+	}
+	text, call, err := mr.generate(ctx, "verifier", user, imgs...)
+	out := VerifyOutput{Calls: []Call{call}}
+	if err != nil {
+		return out, err
+	}
+	var w struct {
+		Done     *bool  `json:"done"`
+		Complete *bool  `json:"complete"`
+		Reason   string `json:"reason"`
+	}
+	if err := decodeObject(text, &w); err != nil {
+		return out, fmt.Errorf("the verifier's reply is not the JSON asked for (%v): %.200q", err, text)
+	}
+	switch {
+	case w.Done != nil:
+		out.Done = *w.Done
+	case w.Complete != nil:
+		out.Done = *w.Complete
+	default:
+		return out, fmt.Errorf("the verifier's reply says neither done true nor false: %.200q", text)
+	}
+	out.Reason = w.Reason
 	return out, nil
 }
 

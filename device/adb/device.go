@@ -59,7 +59,7 @@ func (c *Client) Device(ctx context.Context, serial string) (*Device, error) {
 		case 1:
 			serial = online[0]
 		default:
-			return nil, fmt.Errorf("adb: %d devices are online (%s): choose one with --device SERIAL", len(online), strings.Join(online, ", "))
+			return nil, fmt.Errorf("adb: %w: %d devices are online (%s): choose one by its serial", ErrAmbiguousDevice, len(online), strings.Join(online, ", "))
 		}
 	} else {
 		state := ""
@@ -326,9 +326,9 @@ func (d *Device) ScreenshotPNG(ctx context.Context) ([]byte, error) {
 
 var _ device.EncodedScreenshotter = (*Device)(nil)
 
-// ScreenshotEncoded returns the screen as the device sends it: raw pixels
-// (`screencap`) from a device on this machine, a PNG (`screencap -p`) from
-// the rest (see Config.Screenshots). DecodeScreenshot reads either.
+// ScreenshotEncoded returns the screen as the device sends it: a PNG
+// (`screencap -p`), or raw pixels (`screencap`) when Config.Screenshots
+// asks for them. DecodeScreenshot reads either.
 func (d *Device) ScreenshotEncoded(ctx context.Context) ([]byte, error) {
 	if d.rawScreenshots() {
 		out, err := d.Exec(ctx, "screencap")
@@ -373,27 +373,12 @@ func (d *Device) Screenshot(ctx context.Context) (image.Image, error) {
 }
 
 func (d *Device) rawScreenshots() bool {
-	switch d.c.shots {
-	case ScreenshotPNG:
+	if d.c.shots != ScreenshotRaw {
 		return false
-	case ScreenshotRaw:
-		return true
 	}
 	d.mu.Lock()
-	pngOnly := d.pngOnly
-	d.mu.Unlock()
-	if pngOnly {
-		return false
-	}
-	if strings.HasPrefix(d.serial, "emulator-") {
-		return true
-	}
-	host, _, err := net.SplitHostPort(d.serial)
-	if err != nil {
-		return false
-	}
-	ip := net.ParseIP(host)
-	return host == "localhost" || (ip != nil && ip.IsLoopback())
+	defer d.mu.Unlock()
+	return !d.pngOnly
 }
 
 // decodeRawScreencap reads `screencap` without -p: a header of width,

@@ -129,7 +129,7 @@ func taskRun(ctx context.Context, opts *TaskOptions) error {
 	}
 	mode, err := safety.ParseMode(opts.Confirm)
 	if err != nil {
-		return withCode(ExitUsage, err)
+		return withCode(ExitUsage, fmt.Errorf("--confirm: %w", err))
 	}
 	if _, err := opts.Perception.settings(); err != nil {
 		return withCode(ExitUsage, err)
