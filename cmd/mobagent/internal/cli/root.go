@@ -78,6 +78,7 @@ Start with:
 	root.AddCommand(newCmdTask(f, nil), newCmdReport(s, nil))
 	root.AddCommand(newCmdMemory(s, nil), newCmdExplore(s, nil))
 	root.AddCommand(newCmdSchema(s, nil))
+	root.AddCommand(newCmdAction(s))
 	guardGroups(root)
 	return root
 }
