@@ -118,7 +118,11 @@ var (
 // generate renders the system prompt for role, sends user text and images,
 // and returns the reply with its Call record.
 func (mr *modelRoles) generate(ctx context.Context, role, user string, images ...image.Image) (string, Call, error) {
-	sys, err := mr.cfg.Prompts.Render(prompts.System, prompts.SystemData{Role: role})
+	title := role
+	if role == "decision" {
+		title = "decision maker"
+	}
+	sys, err := mr.cfg.Prompts.Render(prompts.System, prompts.SystemData{Role: title})
 	if err != nil {
 		return "", Call{Role: role}, err
 	}
