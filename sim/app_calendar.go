@@ -52,7 +52,9 @@ const icsFile = "events.ics"
 
 // ics is an event as an iCalendar file.
 func (e *Event) ics() string {
-	stamp := func(hm string) string { return strings.ReplaceAll(e.Date, "-", "") + "T" + strings.ReplaceAll(hm, ":", "") + "00" }
+	stamp := func(hm string) string {
+		return strings.ReplaceAll(e.Date, "-", "") + "T" + strings.ReplaceAll(hm, ":", "") + "00"
+	}
 	var b strings.Builder
 	b.WriteString("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//mobagent//Calendar//EN\r\nBEGIN:VEVENT\r\n")
 	fmt.Fprintf(&b, "UID:%d@calendar.mobsim\r\nDTSTART:%s\r\nDTEND:%s\r\nSUMMARY:%s\r\n", e.ID, stamp(e.Start), stamp(e.End), icsEscape(e.Title))
