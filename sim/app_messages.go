@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"image"
 	"sort"
 	"strings"
@@ -423,4 +424,24 @@ func receiveSMS(p *Phone, phone, name, body string, at time.Time) {
 		_ = p.launch(messagesPkg)
 		p.Push(messagesThread(p, phone, name))
 	})
+}
+
+// ComposeSMS opens a conversation with phone with body in the compose field,
+// unsent, as an SENDTO intent with sms_body does.
+func (p *Phone) ComposeSMS(phone, body string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if strings.TrimSpace(phone) == "" {
+		return fmt.Errorf("sim: compose SMS: no number: give one such as sms:+14155550142")
+	}
+	if err := p.launch(messagesPkg); err != nil {
+		return err
+	}
+	name := ""
+	if c := contactsOf(p).byPhone(phone); c != nil {
+		name = c.Name
+	}
+	p.Push(messagesThreadWith(p, phone, name, body, nil))
+	p.keyboard = false
+	return nil
 }
