@@ -341,7 +341,7 @@ func (p *Phone) clearFocused() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if f := p.focusedField(); f != nil {
-		*f.Field.Value = ""
+		setFieldValue(p, f.Field, "")
 		p.changed()
 	}
 }
