@@ -158,7 +158,7 @@ const (
 	EndRefuse     EndReason = "refuse"        // the agent refused
 	EndComplete   EndReason = "complete"      // the agent said it was done
 	EndActionDone EndReason = "action_done"   // the scored action happened without reaching the goal
-	EndStepLimit  EndReason = "step_limit"     // 15 steps (20 for text_message_repetitive)
+	EndStepLimit  EndReason = "step_limit"    // 15 steps (20 for text_message_repetitive)
 )
 
 // Episode is one task being run on a phone. It is not safe for concurrent
