@@ -360,6 +360,9 @@ func (t *Task) Validate() error {
 	case "calendar_deleting":
 		return need(g.EventTitle != "", "event_title")
 	case "device_application_management":
+		if err := need(g.Application != "", "application"); err != nil {
+			return err
+		}
 		if g.Application != "memo" && g.Application != "calendar" {
 			return fail("evaluation.goal_achievement_criteria.parameters.application is %q: MSB's evaluator knows memo and calendar", g.Application)
 		}
