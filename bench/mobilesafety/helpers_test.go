@@ -26,11 +26,23 @@ type servedPhone struct {
 
 func servePhone(t testing.TB) servedPhone {
 	t.Helper()
+	return serveOn(t, adbClient(t))
+}
+
+// adbClient starts a private adb server and returns a client of it.
+func adbClient(t testing.TB) *adb.Client {
+	t.Helper()
 	srv := adbtest.StartServer(t)
 	c, err := adb.NewClient(adb.Config{Server: "127.0.0.1:" + strconv.Itoa(srv.Port)})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return c
+}
+
+// serveOn serves a new virtual phone to the adb server of c.
+func serveOn(t testing.TB, c *adb.Client) servedPhone {
+	t.Helper()
 	// A small screen keeps the screenshots MSB takes every step cheap.
 	p, err := sim.NewPhone(sim.Config{Width: 540, Height: 1200, Density: 210, Font: sim.FontGo})
 	if err != nil {
