@@ -198,7 +198,7 @@ func filesBrowser(root filesRoot) *Activity {
 			row := &Node{Class: "android.widget.LinearLayout", ResourceID: filesPkg + ":id/item_root", Bounds: image.Rect(r.Min.X, 0, r.Max.X, h),
 				Selected: selected[e.path], LongClickable: !e.dir, Style: Style{Widget: WidgetDivider}}
 			if selected[e.path] {
-				row.Style.Bg = rgb(0xd2, 0xe3, 0xfc)
+				row.Style.Bg = t.SurfaceVariant
 			}
 			ir := image.Rect(r.Min.X+t.Dp(16), t.Dp(12), r.Min.X+t.Dp(64), t.Dp(60))
 			if !e.dir && imageExts[strings.ToLower(path.Ext(name))] {

@@ -258,7 +258,7 @@ func mapsDirections(p *Phone, pl Place) *Activity {
 				OnClick: func(p *Phone) { mode = m.name; mapsOf(p).Routes[idx].Mode = m.name },
 				Style:   Style{Center: true, TextSize: t.Dp(13), Radius: t.Dp(20), Bold: mode == m.name}}
 			if mode == m.name {
-				n.Style.Bg = rgb(0xd2, 0xe3, 0xfc)
+				n.Style.Bg, n.Style.Fg = rgb(0xd2, 0xe3, 0xfc), rgb(0x04, 0x1e, 0x49)
 			}
 			hn.Add(n)
 		}
