@@ -51,9 +51,9 @@ type Comment struct {
 type SocialAccount struct {
 	Name      string `json:"name"`
 	UserName  string `json:"user_name"`
-	Posts     int    `json:"post_count"`
-	Followers int    `json:"followers_count"`
-	Following int    `json:"follow_count"`
+	Posts     int    `json:"post_count" range:"0,1000000000"`
+	Followers int    `json:"followers_count" range:"0,1000000000"`
+	Following int    `json:"follow_count" range:"0,1000000000"`
 	Official  bool   `json:"official"`
 }
 
