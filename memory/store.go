@@ -2,6 +2,7 @@ package memory
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -19,7 +20,7 @@ import (
 )
 
 // SchemaVersion is the layout this package reads and writes.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Bucket names.
 var (
@@ -67,7 +68,7 @@ type Options struct {
 	// may then lose committed data.
 	NoSync bool
 	// MaxTipsPerApp caps the tips kept per app (and for global tips) by
-	// AddTips and Evolve. Zero means 50.
+	// AddTips (and so agents/evolve). Zero means 50.
 	MaxTipsPerApp int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -372,6 +373,39 @@ var migrations = []migration{
 		for _, b := range dataBuckets {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
+			}
+		}
+		return nil
+	}},
+	{to: 2, name: "durations of runs and benchmark results in milliseconds (formats v2)", fn: func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketRuns, bucketBench} {
+			b := tx.Bucket(name)
+			if b == nil {
+				continue
+			}
+			type kv struct{ k, v []byte }
+			var upd []kv
+			err := b.ForEach(func(k, v []byte) error {
+				var rec map[string]json.RawMessage
+				if err := json.Unmarshal(v, &rec); err != nil {
+					return fmt.Errorf("record %q of %s: %w", k, name, err)
+				}
+				if nanosToMillis(rec) {
+					nv, err := json.Marshal(rec)
+					if err != nil {
+						return err
+					}
+					upd = append(upd, kv{append([]byte(nil), k...), nv})
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			for _, u := range upd {
+				if err := b.Put(u.k, u.v); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

@@ -15,16 +15,24 @@ import (
 	xdraw "golang.org/x/image/draw"
 
 	"github.com/mobagent/mobagent/agents"
+	"github.com/mobagent/mobagent/format"
+	"github.com/mobagent/mobagent/perception"
 	"github.com/mobagent/mobagent/safety"
 )
 
-// Format is the version of the run directory layout.
-const Format = 1
+// Status says whether a run is still going.
+type Status string
+
+// Run statuses.
+const (
+	StatusRunning  Status = "running"  // the run has not ended (or was killed: see Load)
+	StatusFinished Status = "finished" // the run ended and run.json holds its outcome
+)
 
 // Run is the content of run.json.
 type Run struct {
-	Format   int             `json:"format"`
-	Status   string          `json:"status"` // running or finished
+	Format   int             `json:"format"` // format.Version
+	Status   Status          `json:"status"`
 	Task     string          `json:"task"`
 	Model    string          `json:"model"`
 	Device   string          `json:"device"`
@@ -35,13 +43,20 @@ type Run struct {
 	Answer   string          `json:"answer,omitempty"`
 	Reason   string          `json:"reason,omitempty"`
 	Notes    []string        `json:"notes,omitempty"`
-	Totals   agents.Totals   `json:"totals"`
+	// Verification is the verify phase's verdict on a claimed completion.
+	Verification *agents.Verification `json:"verification,omitempty"`
+	Totals       agents.Totals        `json:"totals"`
 	// Overhead is the mean time per step outside model calls.
-	Overhead time.Duration `json:"overhead_per_step_ns"`
+	Overhead format.Millis `json:"overhead_per_step_ms"`
 	// ModelCallsPerStep is the mean number of model calls per step.
 	ModelCallsPerStep float64 `json:"model_calls_per_step"`
 	Final             string  `json:"final_screenshot,omitempty"`
-	Error             string  `json:"error,omitempty"`
+	// Error is the cause of an outcome unavailable or error (the reason
+	// says it in words).
+	Error string `json:"error,omitempty"`
+	// Recovered is set by Load for a run that never finished (killed): its
+	// totals were added up from steps.jsonl.
+	Recovered bool `json:"-"`
 }
 
 // Config tunes a Recorder. The zero value works.
@@ -140,7 +155,7 @@ func (r *Recorder) OnEvent(e agents.Event) {
 	switch e.Phase {
 	case agents.PhaseRunStart:
 		ri := e.Run
-		r.run = Run{Format: Format, Status: "running", Task: ri.Task, Model: ri.Model, Device: ri.Device, Settings: ri.Settings, Start: ri.Start}
+		r.run = Run{Format: format.Version, Status: StatusRunning, Task: ri.Task, Model: ri.Model, Device: ri.Device, Settings: ri.Settings, Start: ri.Start}
 		r.keep(r.writeRun())
 	case agents.PhaseObserve:
 		if e.Obs != nil && e.Obs.Screen != nil {
@@ -157,14 +172,12 @@ func (r *Recorder) OnEvent(e agents.Event) {
 		r.pending.Wait() // run.json comes after every step
 		r.mu.Lock()
 		res := e.Result
-		r.run.Status, r.run.End = "finished", res.End
-		r.run.Outcome, r.run.Answer, r.run.Reason, r.run.Notes, r.run.Totals = res.Outcome, res.Answer, res.Reason, res.Notes, res.Totals
-		r.run.Overhead = res.Totals.Overhead()
-		if res.Totals.Steps > 0 {
-			r.run.ModelCallsPerStep = float64(res.Totals.ModelCalls) / float64(res.Totals.Steps)
-		}
-		if e.Err != nil {
-			r.run.Error = e.Err.Error()
+		r.run.Status, r.run.End = StatusFinished, res.End
+		r.run.Outcome, r.run.Answer, r.run.Reason, r.run.Notes, r.run.Verification = res.Outcome, res.Answer, res.Reason, res.Notes, res.Verification
+		r.run.setTotals(res.Totals)
+		var stop *agents.StopError
+		if errors.As(e.Err, &stop) && stop.Err != nil {
+			r.run.Error = r.red.String(stop.Err.Error())
 		}
 		if r.last != nil {
 			name := "images/final.jpg"
@@ -237,9 +250,17 @@ func (r *Recorder) writeStep(st *agents.Step) error {
 		}
 		st.Screenshot = name
 	}
-	if st.MarksImage != nil && !r.cfg.NoMarks {
+	marks := st.MarksImage
+	if marks == nil && st.Image != nil && !r.cfg.NoMarks {
+		// Without vision the model saw no image; draw the set-of-mark image
+		// for the trajectory here, off the agent's path.
+		if m, _, err := perception.DrawMarks(st.Image, st.Elements, perception.MarkOptions{MaxSide: r.cfg.MaxSide}); err == nil {
+			marks = m
+		}
+	}
+	if marks != nil && !r.cfg.NoMarks {
 		name := fmt.Sprintf("images/step-%03d-som.jpg", st.Index)
-		if err := r.writeJPEG(name, st.MarksImage); err != nil {
+		if err := r.writeJPEG(name, marks); err != nil {
 			return err
 		}
 		st.Marks = name
@@ -253,9 +274,10 @@ func (r *Recorder) writeStep(st *agents.Step) error {
 	}
 	for _, c := range st.Calls {
 		line := struct {
-			Step int `json:"step"`
+			Format int `json:"format"`
+			Step   int `json:"step"`
 			agents.Call
-		}{st.Index, c}
+		}{format.Version, st.Index, c}
 		b, err := json.Marshal(line)
 		if err != nil {
 			return err
@@ -291,11 +313,36 @@ func encodeJPEG(w io.Writer, img image.Image, maxSide, quality int) error {
 	return jpeg.Encode(w, img, &jpeg.Options{Quality: quality})
 }
 
-// Load reads a run directory.
+func (run *Run) setTotals(t agents.Totals) {
+	run.Totals = t
+	run.Overhead = format.Ms(t.Overhead())
+	run.ModelCallsPerStep = 0
+	if t.Steps > 0 {
+		run.ModelCallsPerStep = float64(t.ModelCalls) / float64(t.Steps)
+	}
+}
+
+// ErrOldFormat is returned by Load for a run directory written in a format
+// this version cannot read.
+var ErrOldFormat = errors.New("trajectory: the run directory is in an older format")
+
+// Load reads a run directory. A run that never finished (the process was
+// killed) is loaded with the steps that were written, its totals added up
+// from them and Recovered set.
 func Load(dir string) (*Run, []agents.Step, error) {
 	b, err := os.ReadFile(filepath.Join(dir, "run.json"))
 	if err != nil {
 		return nil, nil, fmt.Errorf("trajectory: %s is not a run directory (no run.json): %w", dir, err)
+	}
+	var head struct {
+		Format int `json:"format"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		return nil, nil, fmt.Errorf("trajectory: %s/run.json is not valid JSON (%v); the file is damaged", dir, err)
+	}
+	if head.Format != format.Version {
+		return nil, nil, fmt.Errorf("%w: %s/run.json is format %d and this mobagent reads format %d (docs/formats.md lists the changes); its report.html was written when it ran, or run the task again",
+			ErrOldFormat, dir, head.Format, format.Version)
 	}
 	var run Run
 	if err := json.Unmarshal(b, &run); err != nil {
@@ -320,6 +367,18 @@ func Load(dir string) (*Run, []agents.Step, error) {
 			return &run, steps, fmt.Errorf("trajectory: %s/steps.jsonl after step %d: %w", dir, len(steps), err)
 		}
 		steps = append(steps, st)
+	}
+	if run.Status == StatusRunning {
+		var t agents.Totals
+		for i := range steps {
+			t.Add(&steps[i])
+		}
+		if n := len(steps); n > 0 {
+			last := steps[n-1]
+			t.Duration = format.Ms(last.Start.Add(last.Timings.Total.D()).Sub(run.Start))
+		}
+		run.setTotals(t)
+		run.Recovered = true
 	}
 	return &run, steps, nil
 }

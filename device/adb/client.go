@@ -30,7 +30,24 @@ type Config struct {
 	ADBPath string
 	// Logger receives debug records of each call. Nil discards.
 	Logger *slog.Logger
+	// Screenshots says how Screenshot fetches the screen: ScreenshotAuto
+	// (the zero value) asks for raw pixels from devices on this machine
+	// (emulators, 127.0.0.1:PORT and localhost:PORT devices such as the
+	// virtual phone), where moving 4 bytes a pixel is cheaper than a PNG
+	// encode on the device and a decode here, and a PNG from the rest
+	// (USB and network phones, where the link is the bottleneck).
+	Screenshots ScreenshotMode
 }
+
+// ScreenshotMode chooses the screencap format.
+type ScreenshotMode int
+
+// Screenshot modes.
+const (
+	ScreenshotAuto ScreenshotMode = iota
+	ScreenshotPNG
+	ScreenshotRaw
+)
 
 // Client talks to one adb server. It is safe for concurrent use.
 type Client struct {
@@ -39,6 +56,7 @@ type Client struct {
 	timeout time.Duration
 	adbPath string
 	log     *slog.Logger
+	shots   ScreenshotMode
 }
 
 // Errors of the adb server.
@@ -103,7 +121,7 @@ func NewClient(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{host: host, port: port, timeout: cfg.CallTimeout, adbPath: cfg.ADBPath, log: cfg.Logger}
+	c := &Client{host: host, port: port, timeout: cfg.CallTimeout, adbPath: cfg.ADBPath, log: cfg.Logger, shots: cfg.Screenshots}
 	if c.timeout == 0 {
 		c.timeout = 30 * time.Second
 	}

@@ -280,9 +280,9 @@ func memoryRun(ctx context.Context, opts *MemoryOptions) error {
 func only(d *memory.Dump, kind string) {
 	switch kind {
 	case "tips":
-		*d = memory.Dump{Format: d.Format, Schema: d.Schema, Tips: d.Tips}
+		*d = memory.Dump{Format: d.Format, Kind: d.Kind, Schema: d.Schema, Tips: d.Tips}
 	case "shortcuts":
-		*d = memory.Dump{Format: d.Format, Schema: d.Schema, Shortcuts: d.Shortcuts}
+		*d = memory.Dump{Format: d.Format, Kind: d.Kind, Schema: d.Schema, Shortcuts: d.Shortcuts}
 	}
 }
 
