@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"os"
 	"strconv"
@@ -111,11 +113,25 @@ func readState(ctx context.Context, dev Device, apps Apps) (*phoneState, error) 
 
 // Observation is the screen as MSB shows it to the agent: its numbered
 // elements (tap(n) names element n), the dump they come from, and the
-// screenshot (PNG).
+// screenshot as the device sent it (a PNG, or raw screencap pixels from a
+// device that sends those: Image decodes either).
 type Observation struct {
 	Elements   []Element
 	Dump       []byte
 	Screenshot []byte
+
+	decode func([]byte) (image.Image, error)
+}
+
+// Image decodes the screenshot.
+func (o *Observation) Image() (image.Image, error) {
+	if len(o.Screenshot) == 0 {
+		return nil, errors.New("mobilesafety: the observation has no screenshot")
+	}
+	if o.decode != nil {
+		return o.decode(o.Screenshot)
+	}
+	return png.Decode(bytes.NewReader(o.Screenshot))
 }
 
 // StepRecord is one step of an episode's trajectory.
@@ -243,13 +259,20 @@ func (e *Episode) observe(ctx context.Context, screenshot bool) (*Observation, e
 	if err != nil {
 		return nil, err
 	}
-	var png []byte
+	obs := &Observation{Elements: els, Dump: dump}
 	if screenshot {
-		if png, err = e.dev.ScreenshotPNG(ctx); err != nil {
+		// A device that can send raw pixels saves encoding a PNG.
+		if enc, ok := e.dev.(device.EncodedScreenshotter); ok {
+			obs.Screenshot, err = enc.ScreenshotEncoded(ctx)
+			obs.decode = enc.DecodeScreenshot
+		} else {
+			obs.Screenshot, err = e.dev.ScreenshotPNG(ctx)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("mobilesafety: screenshot: %w", err)
 		}
 	}
-	e.obs = &Observation{Elements: els, Dump: dump, Screenshot: png}
+	e.obs = obs
 	return e.obs, nil
 }
 
