@@ -59,7 +59,7 @@ func (c *Client) Device(ctx context.Context, serial string) (*Device, error) {
 		case 1:
 			serial = online[0]
 		default:
-			return nil, fmt.Errorf("adb: %d devices are online (%s): choose one with --device SERIAL", len(online), strings.Join(online, ", "))
+			return nil, fmt.Errorf("adb: %w: %d devices are online (%s): choose one by its serial", ErrAmbiguousDevice, len(online), strings.Join(online, ", "))
 		}
 	} else {
 		state := ""
@@ -113,7 +113,7 @@ func (d *Device) open(ctx context.Context, service string) (*conn, error) {
 	if err := cn.request(ctx, "host:transport:"+d.serial); err != nil {
 		cn.Close()
 		var se *ServerError
-		if errors.As(err, &se) && strings.Contains(se.Message, "not found") {
+		if errors.As(err, &se) && (strings.Contains(se.Message, "not found") || strings.Contains(se.Message, "offline")) {
 			return nil, fmt.Errorf("%w: %s: %s", device.ErrDisconnected, d.serial, se.Message)
 		}
 		return nil, err
@@ -131,14 +131,32 @@ func (d *Device) retry(ctx context.Context, fn func(ctx context.Context) error) 
 	ctx, cancel := d.c.withDeadline(ctx)
 	defer cancel()
 	err := fn(ctx)
-	if err == nil || ctx.Err() != nil || !broken(err) || !isTCP(d.serial) {
+	if err == nil || ctx.Err() != nil || !broken(err) {
 		return err
+	}
+	if !isTCP(d.serial) {
+		return lost(d.serial, err)
 	}
 	d.c.log.Debug("reconnecting", "serial", d.serial, "err", err)
 	if cerr := d.c.Connect(ctx, d.serial); cerr != nil {
-		return fmt.Errorf("%w (reconnect failed: %v)", err, cerr)
+		return lost(d.serial, fmt.Errorf("%v (reconnect failed: %v)", err, cerr))
 	}
-	return fn(ctx)
+	if err := fn(ctx); err != nil {
+		if ctx.Err() == nil && broken(err) {
+			return lost(d.serial, err)
+		}
+		return err
+	}
+	return nil
+}
+
+// lost says the device went away: its connection broke and did not come
+// back. The error matches device.ErrDisconnected.
+func lost(serial string, err error) error {
+	if errors.Is(err, device.ErrDisconnected) {
+		return err
+	}
+	return fmt.Errorf("%w: %s: %v", device.ErrDisconnected, serial, err)
 }
 
 // broken reports errors that a reconnect may cure.
@@ -326,9 +344,9 @@ func (d *Device) ScreenshotPNG(ctx context.Context) ([]byte, error) {
 
 var _ device.EncodedScreenshotter = (*Device)(nil)
 
-// ScreenshotEncoded returns the screen as the device sends it: raw pixels
-// (`screencap`) from a device on this machine, a PNG (`screencap -p`) from
-// the rest (see Config.Screenshots). DecodeScreenshot reads either.
+// ScreenshotEncoded returns the screen as the device sends it: a PNG
+// (`screencap -p`), or raw pixels (`screencap`) when Config.Screenshots
+// asks for them. DecodeScreenshot reads either.
 func (d *Device) ScreenshotEncoded(ctx context.Context) ([]byte, error) {
 	if d.rawScreenshots() {
 		out, err := d.Exec(ctx, "screencap")
@@ -373,27 +391,12 @@ func (d *Device) Screenshot(ctx context.Context) (image.Image, error) {
 }
 
 func (d *Device) rawScreenshots() bool {
-	switch d.c.shots {
-	case ScreenshotPNG:
+	if d.c.shots != ScreenshotRaw {
 		return false
-	case ScreenshotRaw:
-		return true
 	}
 	d.mu.Lock()
-	pngOnly := d.pngOnly
-	d.mu.Unlock()
-	if pngOnly {
-		return false
-	}
-	if strings.HasPrefix(d.serial, "emulator-") {
-		return true
-	}
-	host, _, err := net.SplitHostPort(d.serial)
-	if err != nil {
-		return false
-	}
-	ip := net.ParseIP(host)
-	return host == "localhost" || (ip != nil && ip.IsLoopback())
+	defer d.mu.Unlock()
+	return !d.pngOnly
 }
 
 // decodeRawScreencap reads `screencap` without -p: a header of width,
