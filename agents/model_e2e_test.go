@@ -321,8 +321,8 @@ func TestModelFindsPrice(t *testing.T) {
 	script(s, "decision", `{"thought":"the quotes are loading","action":{"action":"wait","duration_ms":300},"expect":"the quotes"}`, `desc="Loading"`).AnyTimes()
 	script(s, "notetaker", `{"notes":["Tesla (TSLA) price: $182.33"]}`, "Lines that may matter", "TSLA Tesla Inc. $182.33")
 	script(s, "decision", `{"action":{"action":"done","status":"success","answer":"$182.33"}}`, "- Tesla (TSLA) price: $182.33")
-	script(s, "verifier", "```json\n{\"done\": true, \"reason\": \"The Stocks list shows Tesla Inc. (TSLA) at $182.33, which matches the answer.\"}\n```",
-		"with the answer: $182.33", "TSLA Tesla Inc. $182.33")
+	// The answer's amount on the line naming Tesla settles the claim: no
+	// verifier call.
 
 	eng, err := tesseract.New(tesseract.Config{})
 	if err != nil {
@@ -344,6 +344,9 @@ func TestModelFindsPrice(t *testing.T) {
 	}
 	if res.Answer != "$182.33" || len(res.Notes) != 1 {
 		t.Errorf("answer %q, notes %q", res.Answer, res.Notes)
+	}
+	if v := res.Verification; v == nil || !v.Verified || v.By != "evidence" || len(v.Evidence) == 0 {
+		t.Errorf("verification %+v; want verified by the evidence on the screen", v)
 	}
 	_, steps, _ := trajectory.Load(h.dir)
 	for _, st := range steps {
