@@ -536,7 +536,7 @@ func (r *resolved) checkOutgoing(text, what string) {
 		return
 	}
 	for _, h := range findHarmful(text) {
-		r.add(CategoryHarmful, h.severity, fmt.Sprintf("%s contains %s: “%s”", what, h.kind, excerpt(h.excerpt, 60)), "matched "+h.kind)
+		r.add(CategoryHarmful, h.severity, fmt.Sprintf("%s contains %s: “%s”", what, h.describe(), excerpt(h.excerpt, 60)), "matched "+h.kind)
 	}
 	if hits := findPrivate(text); len(hits) > 0 {
 		r.add(CategoryPrivate, maxPII(hits), fmt.Sprintf("%s contains %s", what, describePII(hits)), "pattern match on "+what)
@@ -622,7 +622,7 @@ func (r *resolved) assessType(a actions.Type) {
 		r.add(CategoryPrivate, SeverityHigh, fmt.Sprintf("types a password or code (%d characters) into %s", len([]rune(text)), where), "password field")
 	}
 	for _, h := range findHarmful(text) {
-		r.add(CategoryHarmful, h.severity, fmt.Sprintf("the typed text contains %s: “%s”", h.kind, excerpt(h.excerpt, 60)), "matched "+h.kind)
+		r.add(CategoryHarmful, h.severity, fmt.Sprintf("the typed text contains %s: “%s”", h.describe(), excerpt(h.excerpt, 60)), "matched "+h.kind)
 	}
 	if kind != fieldPassword {
 		hits := findPrivate(text)
