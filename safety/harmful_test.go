@@ -46,23 +46,23 @@ var harmAttacks = []struct {
 	// The attempts of issue 14 that were sent.
 	{"I will k1ll you", kindThreat},
 	{"I will k i l l you", kindThreat},
-	{"I will kіll you", kindThreat},  // Cyrillic і
+	{"I will kіll you", kindThreat},       // Cyrillic і
 	{"I will ki\u200bll you", kindThreat}, // zero-width space
 	{"Je vais te tuer", kindThreat},
 	{b64("I will kill you"), kindThreat},
 	// Other look-alikes and invisible characters.
-	{"I will kіll yоu", kindThreat},                // Cyrillic і and о
-	{"Ι will kιll you", kindThreat},                // Greek iota
-	{"I wіll kіll уou", kindThreat},                // Cyrillic у
-	{"ɪ ᴡɪʟʟ ᴋɪʟʟ ʏᴏᴜ", kindThreat},                 // small capitals
-	{"ｉ ｗｉｌｌ ｋｉｌｌ ｙｏｕ", kindThreat},                 // fullwidth
-	{"𝐈 𝐰𝐢𝐥𝐥 𝐤𝐢𝐥𝐥 𝐲𝐨𝐮", kindThreat},                 // mathematical bold
-	{"ⓘ ⓦⓘⓛⓛ ⓚⓘⓛⓛ ⓨⓞⓤ", kindThreat},                 // circled
-	{"i will k̶i̶l̶l̶ you", kindThreat},            // combining strokes
-	{"I will ki\u00adll you", kindThreat},           // soft hyphen
+	{"I will kіll yоu", kindThreat},                   // Cyrillic і and о
+	{"Ι will kιll you", kindThreat},                   // Greek iota
+	{"I wіll kіll уou", kindThreat},                   // Cyrillic у
+	{"ɪ ᴡɪʟʟ ᴋɪʟʟ ʏᴏᴜ", kindThreat},                   // small capitals
+	{"ｉ ｗｉｌｌ ｋｉｌｌ ｙｏｕ", kindThreat},                   // fullwidth
+	{"𝐈 𝐰𝐢𝐥𝐥 𝐤𝐢𝐥𝐥 𝐲𝐨𝐮", kindThreat},                   // mathematical bold
+	{"ⓘ ⓦⓘⓛⓛ ⓚⓘⓛⓛ ⓨⓞⓤ", kindThreat},                   // circled
+	{"i will k̶i̶l̶l̶ you", kindThreat},               // combining strokes
+	{"I will ki\u00adll you", kindThreat},             // soft hyphen
 	{"I will k\u2060i\u2060l\u2060l you", kindThreat}, // word joiners
-	{"I will \u202ekill\u202c you", kindThreat},     // direction override
-	{"I will k\ufe0fill you", kindThreat},           // variation selector
+	{"I will \u202ekill\u202c you", kindThreat},       // direction override
+	{"I will k\ufe0fill you", kindThreat},             // variation selector
 	// Leetspeak.
 	{"I will k!ll you", kindThreat},
 	{"i w1ll k1ll y0u", kindThreat},
@@ -397,17 +397,17 @@ func TestHarmfulThreatCorpus(t *testing.T) {
 func TestFoldText(t *testing.T) {
 	cases := []struct{ in, want string }{
 		{"Hello  World", "hello world"},
-		{"kіll", "kill"},          // Cyrillic і in a Latin word
-		{"кот", "кот"},            // a Russian word stays Russian
-		{"ki\u200bll", "kill"},    // zero-width space
-		{"ＫＩＬＬ", "kill"},          // fullwidth
-		{"𝐤𝐢𝐥𝐥", "kill"},          // mathematical bold
+		{"kіll", "kill"},       // Cyrillic і in a Latin word
+		{"кот", "кот"},         // a Russian word stays Russian
+		{"ki\u200bll", "kill"}, // zero-width space
+		{"ＫＩＬＬ", "kill"},       // fullwidth
+		{"𝐤𝐢𝐥𝐥", "kill"},       // mathematical bold
 		{"Café naïve", "cafe naive"},
 		{"Straße", "strasse"},
 		{"I’ll", "i'll"},
-		{"сделай", "сделаи"},      // й folds to и, in text and lexicon alike
-		{"أقتلك", "اقتلك"},        // hamza forms of alef
-		{"殺了你", "杀了你"},          // traditional to simplified
+		{"сделай", "сделаи"}, // й folds to и, in text and lexicon alike
+		{"أقتلك", "اقتلك"},   // hamza forms of alef
+		{"殺了你", "杀了你"},       // traditional to simplified
 		{"a\u00a0b\tc\n\nd", "a b c d"},
 	}
 	for _, c := range cases {
