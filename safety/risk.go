@@ -19,12 +19,13 @@ const (
 	CategoryAccount       Category = "account"       // log out, change password, delete account
 	CategoryHarmful       Category = "harmful"       // threats, harassment, slurs, illegal goods
 	CategoryInjection     Category = "injection"     // the action traces back to injected content
+	CategorySecret        Category = "secret"        // a secret typed where it does not belong
 )
 
 // Categories lists every Category in a stable order.
 var Categories = []Category{
 	CategoryFinancial, CategoryCommunication, CategoryDestructive, CategoryPrivate,
-	CategorySecurity, CategoryAccount, CategoryHarmful, CategoryInjection,
+	CategorySecurity, CategoryAccount, CategoryHarmful, CategoryInjection, CategorySecret,
 }
 
 // ParseCategory parses a category name as written in a policy file.
