@@ -108,8 +108,11 @@ func Assess(ctx context.Context, c Context) Assessment {
 		tr = &TaintTracker{}
 		tr.Observe(c.Screen)
 	}
+	var refs []taintRef
 	if tr != nil {
-		r.risks = append(r.risks, tr.trace(r, r.risks)...)
+		var rs []Risk
+		rs, refs = tr.trace(r, r.risks)
+		r.risks = append(r.risks, rs...)
 	}
 	desc := Describe(c.Action, r.target, r.app)
 	if r.swipeTap {
@@ -121,6 +124,7 @@ func Assess(ctx context.Context, c Context) Assessment {
 		App:         r.app,
 		Risks:       mergeRisks(r.risks),
 		Ambiguous:   r.ambiguous && len(r.risks) == 0,
+		taint:       refs,
 	}
 }
 

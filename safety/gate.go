@@ -188,11 +188,27 @@ func (g *Gate) Check(ctx context.Context, c Context) (Decision, error) {
 	default:
 		err = g.confirm(ctx, &d, ev, c)
 	}
+	g.remember(tr, c, as, d)
 	if aerr := g.audit(AuditRecord{Kind: "decision", Decision: &d, RuleID: d.Rule.ID(), RuleSource: ruleSource(d.Rule), Error: errString(err)}); aerr != nil && err == nil {
 		err = aerr
 	}
 	g.logger().Info("safety decision", "verdict", d.Verdict, "rule", d.Rule.ID(), "action", g.Redactor.String(d.Action))
 	return d, err
+}
+
+// remember tells the taint tracker what an allowed action does: the text it
+// types (so a tainted value typed in parts is recognised) and, when a person
+// approved it, the injected goals it was traced to (no longer held).
+func (g *Gate) remember(tr *TaintTracker, c Context, as Assessment, d Decision) {
+	if !d.Allowed() {
+		return
+	}
+	if _, ok := c.Action.(actions.Type); ok {
+		tr.Typed(typedText(c))
+	}
+	if d.AskedPerson && d.Answer != nil && d.Answer.Approved {
+		tr.Confirmed(as)
+	}
 }
 
 func typedText(c Context) string {

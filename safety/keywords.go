@@ -198,8 +198,8 @@ var (
 		zh: zh(`删除`, `卸载`, `重置`, `清除`, `清空`, `移除`, `格式化`, `恢复出厂`, `抹掉`, `彻底删除`),
 	}
 	securityCmd = keywordSet{
-		en: en(`remove (?:screen )?lock`, `disable (?:screen lock|lock|password|pin|fingerprint|face unlock|security|play protect|encryption|verify apps)`,
-			`turn off (?:screen lock|lock|password|pin|encryption|play protect|find my (?:device|phone))`,
+		en: en(`remove (?:the |your )?(?:screen )?lock`, `disable (?:the |your )?(?:screen lock|lock|password|pin|fingerprint|face unlock|security|play protect|encryption|verify apps)`,
+			`turn off (?:the |your )?(?:screen lock|lock|password|pin|encryption|play protect|find my (?:device|phone))`,
 			`unknown sources`, `install unknown apps`, `allow from this source`, `usb debugging`, `wireless debugging`,
 			`oem unlocking`, `build number`, `activate (?:this )?device admin(?:istrator)? app`, `activate this admin app`,
 			`allow all the time`, `while using the app`, `only this time`, `grant (?:access|permission)`,

@@ -126,6 +126,8 @@ type Assessment struct {
 	// "Continue" with no telling context, a message body the keyword sets found
 	// nothing in. A Judge, if configured, is consulted only then.
 	Ambiguous bool `json:"ambiguous,omitempty"`
+
+	taint []taintRef // the injected goals the action traced to
 }
 
 // Max is the highest severity among the risks.
