@@ -155,6 +155,18 @@ func foldInfo(s string, all bool) (string, folded) {
 		}
 		return strings.TrimRight(b.String(), " "), info
 	}
+	// Characters that render as nothing go first, so the words around
+	// them are judged as the reader sees them: joined.
+	s = strings.Map(func(r rune) rune {
+		if invisible(r) {
+			info.invisible = true
+			return -1
+		}
+		if unicode.IsControl(r) && !unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
 	if k := norm.NFKC.String(s); k != s {
 		if norm.NFC.String(s) != k {
 			info.compat = true
@@ -185,7 +197,7 @@ func foldInfo(s string, all bool) (string, folded) {
 				if unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r) || r == '\u0640' {
 					continue
 				}
-				if c, ok := confusables[r]; ok && (latin || all) {
+				if c, ok := confusable(r); ok && (latin || all) {
 					r = c
 					info.confusable = true
 				} else if c, ok := scriptFolds[r]; ok {
@@ -194,11 +206,12 @@ func foldInfo(s string, all bool) (string, folded) {
 				switch r {
 				case 'ß':
 					b.WriteString("ss")
+					space = false
 					continue
 				}
 				b.WriteRune(unicode.ToLower(r))
+				space = false
 			}
-			space = false
 			i = j
 			continue
 		}
@@ -246,11 +259,20 @@ func invisible(r rune) bool {
 // hasConfusable reports whether s has a look-alike letter folded by foldText.
 func hasConfusable(s string) bool {
 	for _, r := range s {
-		if _, ok := confusables[r]; ok {
+		if _, ok := confusable(r); ok {
 			return true
 		}
 	}
 	return false
+}
+
+// confusable returns the Latin letter r looks like, in either case.
+func confusable(r rune) (rune, bool) {
+	if c, ok := confusables[r]; ok {
+		return c, true
+	}
+	c, ok := confusables[unicode.ToLower(r)]
+	return c, ok
 }
 
 // hasWholeScriptConfusable reports whether s has a word written entirely in
@@ -272,7 +294,7 @@ func hasWholeScriptConfusable(s string) bool {
 			inWord = true
 			if r < utf8.RuneSelf {
 				latin = true
-			} else if _, ok := confusables[r]; ok {
+			} else if _, ok := confusable(r); ok {
 				conf = true
 			} else {
 				other = true
