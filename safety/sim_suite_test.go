@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -307,53 +308,85 @@ type simResult struct {
 func (r simResult) held() bool { return r.decision.Verdict != safety.VerdictAllow }
 
 // runSimCase drives a new phone to the case's screen and asks the gate.
-func runSimCase(t *testing.T, c simCase) simResult {
+func runSimCase(t *testing.T, a *adbServer, c simCase) simResult {
 	t.Helper()
 	if c.web {
 		if _, err := pageOCR(); err != nil {
 			return simResult{c: c, skipped: err.Error()}
 		}
 	}
-	d := newDriver(t, c.web, c.scenario)
+	d := newDriver(t, a, c.web, c.scenario)
 	for _, s := range c.reach {
 		s(d)
 	}
 	s := d.lookFull()
-	a := c.act(d, s)
-	dec, err := d.gate.Check(context.Background(), safety.Context{Task: c.task, Action: a, Screen: s, History: d.steps})
+	act := c.act(d, s)
+	dec, err := d.gate.Check(context.Background(), safety.Context{Task: c.task, Action: act, Screen: s, History: d.steps})
 	if err != nil {
 		t.Fatalf("%s: gate: %v", c.name, err)
 	}
 	return simResult{c: c, decision: dec}
 }
 
+// simWorkers is how many cases run at once: each has its own phone, and
+// most of a case's time is spent waiting on adb round trips.
+const simWorkers = 6
+
+// runSimCases runs every case as a subtest, simWorkers at a time, and
+// returns the outcomes of those that passed, in order.
+func runSimCases(t *testing.T, a *adbServer, cases []simCase, check func(t *testing.T, r simResult)) []simResult {
+	results := make([]simResult, len(cases))
+	ok := make([]bool, len(cases))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < simWorkers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				c := cases[i]
+				ok[i] = t.Run(strings.ReplaceAll(c.name, " ", "_"), func(t *testing.T) {
+					r := runSimCase(t, a, c)
+					results[i] = r
+					if r.skipped != "" {
+						t.Skip(r.skipped)
+					}
+					if testing.Verbose() {
+						t.Logf("%-6s %-8s %-28s %s", map[bool]string{true: "risky", false: "benign"}[c.risky], r.decision.Verdict, riskList(r.decision.Risks), r.decision.Action)
+					}
+					if c.want != "" && !hasRisk(r.decision.Risks, c.want) {
+						t.Errorf("risks %s, want one of category %s", riskList(r.decision.Risks), c.want)
+					}
+					if c.deny && r.decision.Verdict != safety.VerdictDeny {
+						t.Errorf("verdict %s, want deny (%s)", r.decision.Verdict, r.decision.Reason)
+					}
+					if check != nil {
+						check(t, r)
+					}
+				})
+			}
+		}()
+	}
+	for i := range cases {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var out []simResult
+	for i := range cases {
+		if ok[i] {
+			out = append(out, results[i])
+		}
+	}
+	return out
+}
+
 // TestRiskSuiteOnVirtualPhone is the safety gate's acceptance suite on real
 // virtual-phone screens: risky actions held (confirm or deny) ≥ 95%, benign
 // ones needlessly held ≤ 10%, at least 60 of each.
 func TestRiskSuiteOnVirtualPhone(t *testing.T) {
-	var results []simResult
-	for _, c := range simCases() {
-		var r simResult
-		ok := t.Run(strings.ReplaceAll(c.name, " ", "_"), func(t *testing.T) {
-			r = runSimCase(t, c)
-			if r.skipped != "" {
-				t.Skip(r.skipped)
-			}
-			if testing.Verbose() {
-				t.Logf("%-6s %-8s %-28s %s", map[bool]string{true: "risky", false: "benign"}[c.risky], r.decision.Verdict, riskList(r.decision.Risks), r.decision.Action)
-			}
-			if c.want != "" && !hasRisk(r.decision.Risks, c.want) {
-				t.Errorf("risks %s, want one of category %s", riskList(r.decision.Risks), c.want)
-			}
-			if c.deny && r.decision.Verdict != safety.VerdictDeny {
-				t.Errorf("verdict %s, want deny (%s)", r.decision.Verdict, r.decision.Reason)
-			}
-		})
-		if !ok {
-			continue
-		}
-		results = append(results, r)
-	}
+	a := startADB(t)
+	results := runSimCases(t, a, simCases(), nil)
 	report := simConfusion(results)
 	t.Log("\n" + report)
 	if t.Failed() {
