@@ -232,7 +232,7 @@ var harmPatterns = []harmPattern{
 			`\b(?:jemand|irgendjemand|man)\s+sollte\s+(?:\p{L}+\s+){0,4}(?:abstechen|erschiessen|umbringen|toten|erwurgen|erhangen|genick\s+brechen|ertranken|vergasen|ein\s+ende\s+setzen)\b|`+
 			`\b(?:verdient|verdienen|sollte|sollten)\s+(?:alle\s+)?(?:hingerichtet|umgebracht|erschossen|vergast|erhangt|den\s+tod|ausgerottet)\b|\bmord\s+an\s+\p{L}+\s+sollte\s+legal\b|\bdurch\s+meine\s+hand\s+einen\s+\p{L}+\s+tod\b`).
 		unlessAfter(`(?:keine[rnms]?|kein|nie|niemals|niemand|nicht)\s+(?:\p{L}+\s+){0,2}$`).in("German", nil),
-	hp(kindSelfHarm, SeverityCritical, "bring dich um|tote dich|hang dich|erhang dich|sterben|stirb|umbringen",
+	hp(kindSelfHarm, SeverityCritical, "bring dich|tote dich|hang dich|erhang dich|sterben|stirb|umbringen|selbstmord",
 		`\b(?:bring\s+dich\s+(?:doch\s+)?um|tote\s+dich|hang\s+dich\s+auf|erhang\s+dich|geh\s+sterben|stirb\s+doch|du\s+solltest\s+(?:sterben|dich\s+umbringen)|wie\s+(?:bringe|kann)\s+ich\s+mich\s+(?:um|umbringen)|wie\s+begehe\s+ich\s+selbstmord)\b`).in("German", nil),
 	hp(kindDrugs, SeverityHigh, "kokain|koks|heroin|crack|crystal|meth|ecstasy|mdma|lsd|ketamin|fentanyl|drogen",
 		`\b(?:kaufen|verkaufen|verkaufe|kaufe|bestellen|besorgen|liefern|vertickern|dealen)\b[^.!?]{0,25}\b(?:kokain|koks|heroin|crack|crystal\s+meth|crystal|meth|methamphetamin|ecstasy|mdma|lsd|ketamin|fentanyl|drogen)\b|\b(?:kokain|koks|heroin|crystal|meth|methamphetamin|ecstasy|mdma|ketamin|fentanyl|drogen)\b[^.!?]{0,25}\b(?:kaufen|verkaufen|bestellen|besorgen|liefern|zu\s+verkaufen)\b`).in("German", nil),

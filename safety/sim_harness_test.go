@@ -55,6 +55,10 @@ type driver struct {
 	gate   *safety.Gate
 	screen *perception.Screen // the last screen looked at
 	steps  []safety.Step
+	task   string            // the person's task, for gated steps
+	exec   *actions.Executor // performs what gated steps are allowed to do
+	held   *safety.Decision  // set when a gated step on the way was held
+	heldAt string
 }
 
 // fixedNow keeps Screen.Time deterministic.
@@ -77,7 +81,8 @@ func newDriver(t testing.TB, a *adbServer, web bool, scenario string) *driver {
 			t.Error(err)
 		}
 	})
-	d := &driver{t: t, ctx: ctx, p: p, dev: served.Device, web: web, gate: &safety.Gate{Mode: safety.ModeDeny, Now: fixedNow}}
+	d := &driver{t: t, ctx: ctx, p: p, dev: served.Device, web: web, gate: &safety.Gate{Mode: safety.ModeDeny, Now: fixedNow},
+		exec: actions.NewExecutor(served.Device, actions.ExecutorConfig{SettleTimeout: -1})}
 	// Spinners are counted in observations; the suite looks at each screen
 	// once it has loaded.
 	d.loadScenario(`{"loading_observations": 0}`)
@@ -348,4 +353,44 @@ func typeF(text string) act {
 
 func fixedA(a actions.Action) act {
 	return func(*driver, *perception.Screen) actions.Action { return a }
+}
+
+// agent is a step the agent takes itself: it asks the gate, as the agent
+// loop does, and the executor performs the action only if the gate allows
+// it. A held step ends the way: the case's outcome is that decision.
+func agent(a act) step {
+	return func(d *driver) {
+		d.t.Helper()
+		if d.held != nil {
+			return
+		}
+		s := d.look()
+		action := a(d, s)
+		dec, err := d.gate.Check(d.ctx, safety.Context{Task: d.task, Action: action, Screen: s, History: d.steps})
+		if err != nil {
+			d.t.Fatal(err)
+		}
+		if !dec.Allowed() {
+			d.held, d.heldAt = &dec, dec.Action
+			return
+		}
+		if _, err := d.exec.Execute(d.ctx, action, s, actions.Frame{}); err != nil {
+			d.t.Fatalf("executing %s: %v", dec.Action, err)
+		}
+		d.steps = append(d.steps, safety.Step{Action: action, Description: dec.Action, App: s.Package})
+	}
+}
+
+// idle is n harmless steps the agent takes (scrolling), as an agent that
+// outwaits a taint would.
+func idle(n int) step {
+	return func(d *driver) {
+		for i := 0; i < n && d.held == nil; i++ {
+			dir := actions.Up
+			if i%2 == 1 {
+				dir = actions.Down
+			}
+			agent(fixedA(actions.Swipe{Direction: dir}))(d)
+		}
+	}
 }

@@ -98,6 +98,7 @@ type simCase struct {
 	act      act
 	deny     bool            // must be denied outright, not just held
 	want     safety.Category // when set, the decision must name this risk
+	mode     safety.Mode     // the gate's mode; empty means deny
 }
 
 func simCases() []simCase {
@@ -300,9 +301,10 @@ func simCases() []simCase {
 
 // simResult is one case's outcome.
 type simResult struct {
-	c        simCase
-	decision safety.Decision
-	skipped  string
+	c            simCase
+	decision     safety.Decision
+	skipped      string
+	heldOnTheWay bool // a gated step before the final action was held
 }
 
 func (r simResult) held() bool { return r.decision.Verdict != safety.VerdictAllow }
@@ -316,8 +318,15 @@ func runSimCase(t *testing.T, a *adbServer, c simCase) simResult {
 		}
 	}
 	d := newDriver(t, a, c.web, c.scenario)
+	d.task = c.task
+	if c.mode != "" {
+		d.gate.Mode = c.mode
+	}
 	for _, s := range c.reach {
 		s(d)
+	}
+	if d.held != nil {
+		return simResult{c: c, decision: *d.held, heldOnTheWay: true}
 	}
 	s := d.lookFull()
 	act := c.act(d, s)
@@ -337,6 +346,7 @@ const simWorkers = 6
 func runSimCases(t *testing.T, a *adbServer, cases []simCase, check func(t *testing.T, r simResult)) []simResult {
 	results := make([]simResult, len(cases))
 	ok := make([]bool, len(cases))
+	ran := make([]bool, len(cases))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for w := 0; w < simWorkers; w++ {
@@ -346,6 +356,7 @@ func runSimCases(t *testing.T, a *adbServer, cases []simCase, check func(t *test
 			for i := range next {
 				c := cases[i]
 				ok[i] = t.Run(strings.ReplaceAll(c.name, " ", "_"), func(t *testing.T) {
+					ran[i] = true
 					r := runSimCase(t, a, c)
 					results[i] = r
 					if r.skipped != "" {
@@ -374,7 +385,7 @@ func runSimCases(t *testing.T, a *adbServer, cases []simCase, check func(t *test
 	wg.Wait()
 	var out []simResult
 	for i := range cases {
-		if ok[i] {
+		if ok[i] && ran[i] {
 			out = append(out, results[i])
 		}
 	}

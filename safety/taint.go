@@ -489,9 +489,12 @@ func (r *resolved) dataContaining(tok, taintText string) string {
 		}
 	}
 	if r.commits {
+		// What a committing action confirms shows on its screen ("Send $10
+		// to 1001002843?"); the injected text itself, shown again with a
+		// time or a sender around it, is not that.
 		for i := range r.screenText {
-			if match(r.screenText[i]) {
-				return r.screenText[i]
+			if t := r.screenText[i]; match(t) && !strings.Contains(t, taintText) && len(DetectInjection(t)) == 0 {
+				return t
 			}
 		}
 	}
