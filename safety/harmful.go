@@ -156,7 +156,7 @@ var harmPatterns = []harmPattern{
 	hp(kindHarass, SeverityHigh, "you|u r|ur ",
 		`\b(?:you(?:'re|\s+are|\s+r)|ur|u\s+r)\s+(?:a\s+|an\s+|such\s+a\s+|so\s+)?(?:worthless|pathetic|disgusting|a\s+waste\s+of\s+space|subhuman|trash|garbage|retard(?:ed)?|whore|slut|bitch)\b|\bnobody\s+(?:likes|loves|would\s+miss)\s+(?:you|u)\b|\b(?:fuck|screw)\s+(?:you|u)\b`).
 		unless(`\s+(?:too|both|guys)\b`).unlessAfter(`(?:the|tha|da|what\s+the)\s+$`),
-	hp(kindSlur, SeverityHigh, "",
+	hp(kindSlur, SeverityHigh, "nigg|n1gg|n!gg|fag|f@g|kike|k1ke|spic|sp1c|chink|ch1nk|trann|tr@nn|wetback|retard|r3t",
 		`\b(?:n[i1!]gg(?:er|a|ah)s?|f[a@]gg?[o0]ts?|k[i1]kes?|sp[i1]cs?|ch[i1]nks?|tr[a@]nn(?:y|ies)|wetbacks?|r[e3]t[a@]rds?)\b`),
 	hp(kindSexRumour, SeverityHigh, "sex|nude|naked|porn",
 		`\b(?:sex|nude|naked|porn)\s+(?:video|tape|photos?|pics?|images?)\s+of\b`),
@@ -221,7 +221,7 @@ var harmPatterns = []harmPattern{
 	// ---- German
 	hp(kindThreat, SeverityCritical, "bring|mach|umbring|tote|ermord|stech|schiess|knall|wurg|vergewalt|kalt|folter|qual|hang|vernicht|losch|rott|schlacht|richt|leiden|ende|genick|kehle|merz|angreif",
 		`\bich\s+(?:bring|bringe|mach|mache)\s+(?:dich|euch|ihn|sie)\s+(?:um|kalt|platt|alle)\b|\bich\s+(?:werde|will|mochte|muss|wurde|werd|kann)\s+(?:dich|euch|ihn|sie|alle|allen|jeden|jede|diese[nmrs]?|das\s+leben)\s+(?:\p{L}+\s+){0,3}(?:umbringen|toten|ermorden|abstechen|erstechen|erschiessen|abknallen|erwurgen|vergewaltigen|kaltmachen|foltern|qualen|aufhangen|erhangen|vernichten|ausloschen|ausrotten|ausmerzen|abschlachten|hinrichten|leiden\s+lassen|durchschneiden|ein\s+ende\s+setzen)\b|\bich\s+tote\s+(?:dich|euch|ihn|sie)\b|\bwir\s+werden\s+(?:euch|dich|diese[nmrs]?|alle[nm]?)\s+(?:\p{L}+\s+){0,3}(?:toten|umbringen|foltern|vernichten|ausrotten|ausloschen|ein\s+ende\s+setzen|abschlachten|erschiessen)\b|\bich\s+brech\p{L}*\s+(?:dir|euch|diesen|diesem|ihm|ihr|allen)\s+(?:\p{L}+\s+){0,2}(?:das\s+)?genick\b`).in("German", nil),
-	hp(kindThreat, SeverityCritical, "tot|wohnst|tod|umgebracht|getotet|erschossen|vergast|erhangt|hingerichtet|ausgerottet",
+	hp(kindThreat, SeverityCritical, "bist|seid|wohnst|tod allen|tod den|den tod|umgebracht|getotet|erschossen|vergast|erhangt|hingerichtet|ausgerottet|ausgeloscht|abgeschlachtet",
 		`\b(?:du\s+bist|ihr\s+seid)\s+(?:so\s+gut\s+wie\s+|ein\s+)?(?:tot|toter\s+mann|tote\s+frau)\b|\bich\s+weiss\s+wo\s+du\s+wohnst\b|\btod\s+(?:allen|den)\b|\b(?:sollten|sollen|gehoren|verdienen|mussen)\s+(?:alle\s+)?(?:umgebracht|getotet|erschossen|vergast|erhangt|hingerichtet|ausgerottet|ausgeloscht|abgeschlachtet|den\s+tod)\b`).
 		unless(`\s*(?:mude|müde)\b`).unlessAfter(`(?:keine[rnms]?|kein|nie|niemals|niemand|nicht)\s+(?:\p{L}+\s+){0,2}$`).in("German", nil),
 	hp(kindThreat, SeverityCritical, "stech|vergewalt|umbring|ermord|schiess|wurg|drossel|schlacht|richt|kehle|ecke|todesstrafe|losung|sollte|gehort|verdient|mord|tod",

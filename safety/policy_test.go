@@ -184,3 +184,42 @@ func TestExamplePolicyParses(t *testing.T) {
 		t.Errorf("rules = %+v", p.Rules)
 	}
 }
+
+// FuzzParsePolicy: any document gives a policy or a *PolicyError, never a
+// panic, and an accepted policy never lets harmful content or a misplaced
+// secret through.
+func FuzzParsePolicy(f *testing.F) {
+	seeds := []string{
+		"rules:\n  - category: communication\n    decision: allow\n",
+		"rules:\n  - app: \"com.*\"\n    decision: allow\n",
+		"defaults:\n  harmful: allow\n",
+		"version: 1\nrules:\n  - pattern: \"(?i)x\"\n    min_severity: high\n    decision: confirm\n    person_only: true\n",
+		"rules: [{category: secret, decision: deny}]\n",
+		"- a\n",
+		"rules:\n  - category: [x\n",
+		"",
+	}
+	if b, err := os.ReadFile(filepath.Join("testdata", "policy.example.yaml")); err == nil {
+		seeds = append(seeds, string(b))
+	}
+	for _, s := range seeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, doc string) {
+		p, err := ParsePolicy("fuzz.yaml", []byte(doc))
+		if err != nil {
+			if !errors.Is(err, ErrBadPolicy) {
+				t.Fatalf("error %v is not ErrBadPolicy", err)
+			}
+			return
+		}
+		if err := p.Validate(); err != nil {
+			t.Fatalf("parsed policy fails Validate: %v", err)
+		}
+		for _, c := range []Category{CategoryHarmful, CategorySecret} {
+			if ev := p.Evaluate(Assessment{App: "com.example", Risks: []Risk{{Category: c, Severity: SeverityCritical}}}, "x"); ev.Effect != EffectDeny {
+				t.Fatalf("%s decided %s by %s under\n%s", c, ev.Effect, ev.Rule.ID(), doc)
+			}
+		}
+	})
+}

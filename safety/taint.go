@@ -25,8 +25,9 @@ import (
 type TaintTracker struct {
 	mu      sync.Mutex
 	entries []taintEntry
-	old     *taintEntry // what evicted entries asked for, merged
-	typed   []string    // text typed in the run, oldest first (see Typed)
+	old     *taintEntry         // what evicted entries asked for, merged
+	typed   []string            // text typed in the run, oldest first (see Typed)
+	clean   map[string]struct{} // texts already scanned and found clean
 }
 
 // Tainted is one piece of flagged content the tracker remembers.
@@ -54,6 +55,7 @@ const (
 	maxTyped        = 64
 	maxTypedChars   = 1024
 	minObserveLen   = 16
+	maxCleanTexts   = 8192
 )
 
 var (
@@ -89,6 +91,21 @@ func (t *TaintTracker) ObserveText(source, text string) []Finding {
 }
 
 func (t *TaintTracker) observe(source, text string) []Finding {
+	// The same screen is seen step after step: scan each text once.
+	t.mu.Lock()
+	_, seen := t.clean[text]
+	if !seen {
+		for i := range t.entries {
+			if t.entries[i].text == text {
+				seen = true
+				break
+			}
+		}
+	}
+	t.mu.Unlock()
+	if seen {
+		return nil
+	}
 	fs := DetectInjection(text)
 	scan := text
 	if len(fs) == 0 && !isASCII(text) {
@@ -102,6 +119,12 @@ func (t *TaintTracker) observe(source, text string) []Finding {
 		}
 	}
 	if len(fs) == 0 {
+		t.mu.Lock()
+		if t.clean == nil || len(t.clean) >= maxCleanTexts {
+			t.clean = map[string]struct{}{}
+		}
+		t.clean[text] = struct{}{}
+		t.mu.Unlock()
 		return nil
 	}
 	t.mu.Lock()
@@ -185,7 +208,7 @@ func verbTargets(k keywordSet, text string) []string {
 		if p == nil || !p.maybe(text) {
 			continue
 		}
-		for _, loc := range p.re.FindAllStringIndex(text, 8) {
+		for _, loc := range p.FindAllIndex(text, 8) {
 			n := 0
 			for _, w := range strings.FieldsFunc(strings.ToLower(text[loc[1]:min(len(text), loc[1]+60)]), func(r rune) bool {
 				return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
