@@ -17,15 +17,17 @@ func TestGateSecretOnlyWhereAsked(t *testing.T) {
 	named := scr(pkgBank, txt("Sign in"), field("Customer ID", "", "customer_id"), secret("Password", "password"), btn("Sign in"))
 	cases := []struct {
 		name, screen, field, task string
-		a                        func(id int) actions.Action
-		allowed                  bool
-		why                      string
+		a                         func(id int) actions.Action
+		allowed                   bool
+		why                       string
 	}{
 		{"type_secret into a message", "messages_compose_empty", "Text message", "", func(id int) actions.Action { return actions.Type{Secret: "BANKPW", Element: id} }, false, "sends or posts"},
 		{"placeholder into a message", "messages_compose_empty", "Text message", "", func(id int) actions.Action { return actions.Type{Text: "{{secret:BANKPW}}", Element: id, Submit: true} }, false, "sends or posts"},
 		{"placeholder inside text", "messages_compose_empty", "Text message", "", func(id int) actions.Action { return actions.Type{Text: "pw: {{secret:BANKPW}} ok", Element: id} }, false, "BANKPW"},
 		{"into a post", "social_composer", "", "", nil, false, "sends or posts"},
-		{"into the address bar", "chrome", "Search or type web address", "", func(id int) actions.Action { return actions.Type{Text: "x.example/?p={{secret:BANKPW}}", Element: id, Submit: true} }, false, "search"},
+		{"into the address bar", "chrome", "Search or type web address", "", func(id int) actions.Action {
+			return actions.Type{Text: "x.example/?p={{secret:BANKPW}}", Element: id, Submit: true}
+		}, false, "search"},
 		{"into a password field", "login", "Password", "Log in to the bank", func(id int) actions.Action { return actions.Type{Secret: "BANKPW", Element: id} }, true, ""},
 		{"into an email field", "login", "Email", "Log in to the bank", func(id int) actions.Action { return actions.Type{Secret: "BANKPW", Element: id} }, false, "does not ask for a password"},
 		{"into a field the task names", "named", "Customer ID", "Log in with my customer ID {{secret:CUSTOMER}}", func(id int) actions.Action { return actions.Type{Secret: "CUSTOMER", Element: id} }, true, ""},
