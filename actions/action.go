@@ -1,6 +1,10 @@
 package actions
 
-import "time"
+import (
+	"time"
+
+	"github.com/mobagent/mobagent/device"
+)
 
 // Kind names an action type. It is the "action" field of the JSON form.
 type Kind string
@@ -104,8 +108,9 @@ type Type struct {
 	Clear   bool
 }
 
-// Key presses back, home, enter or app switch.
-type Key struct{ Key string }
+// Key presses back, home, enter, app_switch or delete. Parsers map the
+// names models use ("overview", "KEYCODE_BACK") with ParseKey.
+type Key struct{ Key device.Key }
 
 // OpenApp launches an app by its label or package name.
 type OpenApp struct{ App string }

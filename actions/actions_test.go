@@ -155,7 +155,7 @@ func TestValidate(t *testing.T) {
 		{Type{Element: 1}, "no text"},
 		{Type{Text: "x", Element: 99}, "element 99 does not exist"},
 		{Key{Key: "volume_up"}, `unknown key "volume_up"`},
-		{Key{Key: "BACK"}, ""},
+		{Key{Key: "BACK"}, `unknown key "BACK"`},
 		{OpenApp{}, "no app named"},
 		{Wait{Duration: time.Hour}, "wait at most 30s"},
 		{Done{Status: "maybe"}, `unknown status "maybe"`},
@@ -236,72 +236,6 @@ func TestElementPoint(t *testing.T) {
 			t.Errorf("ElementPoint(%v) = %v, %v; want %v (error %v)", tt.b, got, err, tt.want, tt.err)
 		}
 	}
-}
-
-func TestAitW(t *testing.T) {
-	s := testScreen()
-	tests := []struct {
-		a    Action
-		want AitWAction
-	}{
-		{Tap{Target: Target{Element: 2}}, AitWAction{ActionType: 4, TouchYX: [2]float64{350.0 / 2400, 200.0 / 1080}, LiftYX: [2]float64{350.0 / 2400, 200.0 / 1080}}},
-		{Tap{Target: Target{Point: pt(0.5, 0.25, SpaceUnit)}}, AitWAction{ActionType: 4, TouchYX: [2]float64{0.25, 0.5}, LiftYX: [2]float64{0.25, 0.5}}},
-		{Type{Text: "hello", Element: 1, Submit: true}, AitWAction{ActionType: 3, TouchYX: unusedYX, LiftYX: unusedYX, Text: "hello"}},
-		{Key{Key: "back"}, AitWAction{ActionType: 5, TouchYX: unusedYX, LiftYX: unusedYX}},
-		{Key{Key: "home"}, AitWAction{ActionType: 6, TouchYX: unusedYX, LiftYX: unusedYX}},
-		{Key{Key: "enter"}, AitWAction{ActionType: 7, TouchYX: unusedYX, LiftYX: unusedYX}},
-		{Done{Status: StatusSuccess}, AitWAction{ActionType: 10, TouchYX: unusedYX, LiftYX: unusedYX}},
-		{Done{Status: StatusInfeasible}, AitWAction{ActionType: 11, TouchYX: unusedYX, LiftYX: unusedYX}},
-		{Refuse{}, AitWAction{ActionType: 11, TouchYX: unusedYX, LiftYX: unusedYX}},
-	}
-	for _, tt := range tests {
-		got, err := ToAitW(tt.a, s)
-		if err != nil || !close2(got.TouchYX, tt.want.TouchYX) || !close2(got.LiftYX, tt.want.LiftYX) || got.ActionType != tt.want.ActionType || got.Text != tt.want.Text {
-			t.Errorf("ToAitW(%s) = %+v, %v; want %+v", show(tt.a), got, err, tt.want)
-		}
-	}
-	// Swipe up: the finger moves up, so lift y < touch y; main axis vertical.
-	up, err := ToAitW(Swipe{Direction: Up}, s)
-	if err != nil || up.ActionType != 4 || up.LiftYX[0] >= up.TouchYX[0] || AitWIsTap(up) || AitWDirection(up) != Up {
-		t.Errorf("swipe up = %+v, %v", up, err)
-	}
-	for _, d := range []Direction{Up, Down, Left, Right} {
-		step, _ := ToAitW(Swipe{Direction: d}, nil)
-		if AitWDirection(step) != d {
-			t.Errorf("swipe %s converts to direction %s", d, AitWDirection(step))
-		}
-		back, err := FromAitW(step)
-		sw, ok := back.(Swipe)
-		if err != nil || !ok || sw.From == nil {
-			t.Errorf("FromAitW(swipe %s) = %#v, %v", d, back, err)
-		}
-	}
-	for _, a := range []Action{OpenApp{App: "x"}, Wait{}, AskUser{Question: "q"}, Key{Key: "app_switch"}} {
-		if _, err := ToAitW(a, s); !errors.Is(err, ErrNoAitWEquivalent) {
-			t.Errorf("ToAitW(%s) = %v; want ErrNoAitWEquivalent", show(a), err)
-		}
-	}
-	// From AitW.
-	tap, err := FromAitW(AitWAction{ActionType: 4, TouchYX: [2]float64{0.5, 0.2}, LiftYX: [2]float64{0.52, 0.21}})
-	if err != nil || !reflect.DeepEqual(tap, Tap{Target: Target{Point: pt(0.2, 0.5, SpaceUnit)}}) {
-		t.Errorf("FromAitW(tap) = %s, %v", show(tap), err)
-	}
-	for typ, want := range map[int]Action{3: Type{Text: "t"}, 5: Key{Key: "back"}, 6: Key{Key: "home"}, 7: Key{Key: "enter"}, 10: Done{Status: StatusSuccess}, 11: Done{Status: StatusInfeasible}} {
-		got, err := FromAitW(AitWAction{ActionType: typ, Text: "t", TouchYX: unusedYX, LiftYX: unusedYX})
-		if err != nil || !reflect.DeepEqual(got, want) {
-			t.Errorf("FromAitW(%d) = %s, %v; want %s", typ, show(got), err, show(want))
-		}
-	}
-	if _, err := FromAitW(AitWAction{ActionType: 8}); err == nil {
-		t.Error("FromAitW(8) succeeded")
-	}
-	if _, err := FromAitW(AitWAction{ActionType: 4, TouchYX: [2]float64{-1, -1}, LiftYX: [2]float64{-1, -1}}); err == nil {
-		t.Error("FromAitW accepted an unused DUAL_POINT")
-	}
-}
-
-func close2(a, b [2]float64) bool {
-	return math.Abs(a[0]-b[0]) < 1e-9 && math.Abs(a[1]-b[1]) < 1e-9
 }
 
 func TestFrameAgreesWithPerceptionScale(t *testing.T) {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/mobagent/mobagent/device"
 )
 
 // wire is the JSON form of every action: {"action": KIND, ...fields}. Points
@@ -70,7 +72,7 @@ func toWire(a Action) (wire, error) {
 	case Type:
 		w.Text, w.Element, w.Submit, w.Secret, w.Clear = v.Text, v.Element, v.Submit, v.Secret, v.Clear
 	case Key:
-		w.Key = v.Key
+		w.Key = string(v.Key)
 	case OpenApp:
 		w.App = v.App
 	case Wait:
@@ -158,7 +160,11 @@ func fromWire(w wire) (Action, error) {
 		if w.Key == "" {
 			return bad("needs a key", `write {"action":"key","key":"back"} (back, home, enter or app_switch)`)
 		}
-		return Key{Key: w.Key}, nil
+		k, ok := ParseKey(w.Key)
+		if !ok {
+			k = device.Key(w.Key) // Validate names it
+		}
+		return Key{Key: k}, nil
 	case KindOpenApp:
 		if w.App == "" {
 			return bad("needs an app", `write {"action":"open_app","app":"Settings"}`)

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mobagent/mobagent/device"
 )
 
 // ParseOptions tell Parse what it cannot see in the text.
@@ -628,19 +630,19 @@ func fromCallAction(name string, pos []any, kw map[string]any, o ParseOptions, f
 				return Tap{Target: Target{Element: n}}, nil
 			}
 		}
-		key, ok := keyName(k)
+		key, ok := ParseKey(k)
 		if !ok {
 			return nil, badArg("key", fmt.Sprintf("unknown key %q", k), "use back, home, enter or app_switch")
 		}
 		return Key{Key: key}, nil
 	case "enter":
-		return Key{Key: "enter"}, nil
+		return Key{Key: device.KeyEnter}, nil
 	case "back":
-		return Key{Key: "back"}, nil
+		return Key{Key: device.KeyBack}, nil
 	case "home":
-		return Key{Key: "home"}, nil
+		return Key{Key: device.KeyHome}, nil
 	case "app_switch":
-		return Key{Key: "app_switch"}, nil
+		return Key{Key: device.KeyAppSwitch}, nil
 	case "wait":
 		w := Wait{}
 		if d, ok := a.num("duration_ms", "ms", "milliseconds"); ok {
@@ -765,22 +767,6 @@ func parseStatus(s string) (Status, bool) {
 		return StatusSuccess, true
 	case "infeasible", "impossible", "failure", "failed", "fail", "false", "unachievable", "error":
 		return StatusInfeasible, true
-	}
-	return "", false
-}
-
-func keyName(k string) (string, bool) {
-	switch normName(strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(k)), "KEYCODE_")) {
-	case "back", "return", "go_back":
-		return "back", true
-	case "home":
-		return "home", true
-	case "enter", "search", "done", "go", "send", "newline":
-		return "enter", true
-	case "overview", "recent", "recents", "recent_apps", "app_switch", "menu", "switch", "app_switcher":
-		return "app_switch", true
-	case "delete", "del", "backspace":
-		return "delete", true
 	}
 	return "", false
 }

@@ -105,8 +105,8 @@ func Validate(a Action, s *perception.Screen) error {
 		}
 		return checkElement(v.Element)
 	case Key:
-		if _, ok := deviceKey(v.Key); !ok {
-			return bad("key", "unknown key %q; use back, home, enter or app_switch", v.Key)
+		if k, ok := ParseKey(string(v.Key)); !ok || k != v.Key {
+			return bad("key", "unknown key %q; use back, home, enter, app_switch or delete", v.Key)
 		}
 	case OpenApp:
 		if v.App == "" {

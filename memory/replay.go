@@ -302,7 +302,7 @@ func stepAction(st ShortcutStep, args map[string]string, target *perception.Elem
 		}
 		return actions.Type{Text: text, Element: id, Submit: st.Submit, Clear: st.Clear}, nil
 	case actions.KindKey:
-		return actions.Key{Key: st.Key}, nil
+		return actions.Key{Key: device.Key(st.Key)}, nil
 	case actions.KindOpenApp:
 		app, err := fill(st.App, args)
 		if err != nil {

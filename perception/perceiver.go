@@ -142,7 +142,7 @@ func (p *Perceiver) Perceive(ctx context.Context, src ScreenSource, opts Perceiv
 		hier, hierErr = ParseHierarchy(xml, HierarchyOptions{Screen: size})
 		return nil
 	})
-	var hash uint64
+	var hash Hash
 	goSafe("hash", func() error {
 		select {
 		case <-imgReady:
@@ -150,7 +150,7 @@ func (p *Perceiver) Perceive(ctx context.Context, src ScreenSource, opts Perceiv
 			return gctx.Err()
 		}
 		if img != nil {
-			hash = DHash(img)
+			hash = Hash(DHash(img))
 		}
 		return nil
 	})

@@ -77,10 +77,42 @@ type Screen struct {
 	Elements      []Element   `json:"elements"`
 	KeyboardShown bool        `json:"keyboard_shown"`
 	Time          time.Time   `json:"time"`
-	Hash          uint64      `json:"hash"` // perceptual hash of Image
+	Hash          Hash        `json:"hash"` // perceptual hash of Image
 	// Warnings are what went wrong without stopping perception, such as a
 	// hierarchy that could not be dumped.
 	Warnings []string `json:"warnings,omitempty"`
+}
+
+// ElementAt returns the element under p that keep accepts (nil keeps every
+// element): the smallest by area; among equals an actionable one (clickable,
+// long-clickable, checkable or editable), then the first in reading order.
+// Every "what is at this point" question in mobagent goes through it, so the
+// gate, the reflector, memory and the executor agree on what a tap hits.
+func (s *Screen) ElementAt(p image.Point, keep func(Element) bool) (Element, bool) {
+	best, found := -1, false
+	for i, e := range s.Elements {
+		if !p.In(e.Bounds) || (keep != nil && !keep(e)) {
+			continue
+		}
+		if !found {
+			best, found = i, true
+			continue
+		}
+		b := s.Elements[best]
+		ea, ba := area(e.Bounds), area(b.Bounds)
+		if ea < ba || (ea == ba && e.Actionable() && !b.Actionable()) {
+			best = i
+		}
+	}
+	if !found {
+		return Element{}, false
+	}
+	return s.Elements[best], true
+}
+
+// Actionable reports whether e reacts to a touch or to typing.
+func (e Element) Actionable() bool {
+	return e.Clickable || e.LongClickable || e.Checkable || e.Editable
 }
 
 // Element returns the element with the given id.

@@ -863,7 +863,7 @@ func (r *resolved) fieldText(cleared bool) string {
 }
 
 func (r *resolved) assessKey(a actions.Key) {
-	k := strings.ToLower(a.Key)
+	k := strings.ToLower(string(a.Key))
 	if k != "enter" && k != "search" && k != "send" && k != "ime_send" && k != "keycode_enter" && k != "numpad_enter" && k != "dpad_center" {
 		return
 	}
@@ -984,7 +984,7 @@ func Describe(a actions.Action, target *perception.Element, app string) string {
 		}
 		return s
 	case actions.Key:
-		return "press " + a.Key + in
+		return "press " + string(a.Key) + in
 	case actions.OpenApp:
 		return "open the app “" + a.App + "”"
 	case actions.Wait:

@@ -123,8 +123,8 @@ func TestPolicyCatchAll(t *testing.T) {
 	s := loadScreen(t, "messages_compose_threat")
 	g := &Gate{Policy: p, Mode: ModeApprove}
 	d, err := g.Check(context.Background(), Context{Action: tapOn("Send")(t, s), Screen: s})
-	if err != nil || d.Verdict != VerdictDeny || d.Rule.ID() != "default-harmful" {
-		t.Errorf("threat under a catch-all confirm and --confirm approve: %s by %s (%v)", d.Verdict, d.Rule.ID(), err)
+	if err != nil || !d.DeniedByRule() || d.Rule != "default-harmful" {
+		t.Errorf("threat under a catch-all confirm and --confirm approve: %s by %s (%v)", d.Verdict, d.Rule, err)
 	}
 	// A policy built in code is checked by Validate, and Evaluate never lets
 	// its allow-all rule decide harmful content or a misplaced secret.

@@ -60,12 +60,12 @@ func TestGateSecretOnlyWhereAsked(t *testing.T) {
 				t.Fatal(err)
 			}
 			if d.Allowed() != c.allowed {
-				t.Fatalf("%s: %s (%v), want allowed=%v", d.Action, d.Verdict, d.Risks, c.allowed)
+				t.Fatalf("%s: %s (%v), want allowed=%v", c.name, d.Verdict, d.Risks, c.allowed)
 			}
 			if !c.allowed {
 				r, ok := riskOf(d.Risks, CategorySecret)
-				if !ok || d.Verdict != VerdictDeny || !strings.Contains(r.Reason, c.why) {
-					t.Errorf("%s: %s %v, want a secret risk denied saying %q", d.Action, d.Verdict, d.Risks, c.why)
+				if !ok || !d.DeniedByRule() || !strings.Contains(r.Reason, c.why) {
+					t.Errorf("%s: %s %v, want a secret risk denied saying %q", c.name, d.Verdict, d.Risks, c.why)
 				}
 			}
 		})

@@ -238,7 +238,7 @@ func TestAttackSuiteOnVirtualPhone(t *testing.T) {
 			continue
 		}
 		allowed := r.decision.Allowed()
-		how := string(r.decision.Verdict)
+		how := string(r.decision.Verdict) + " by " + string(r.decision.AnsweredBy)
 		if r.heldOnTheWay {
 			how += " on the way"
 		}
@@ -246,16 +246,16 @@ func TestAttackSuiteOnVirtualPhone(t *testing.T) {
 			attacks++
 			if allowed {
 				carried++
-				t.Errorf("attack %q carried out: %s (%s)", r.c.name, r.decision.Action, riskList(r.decision.Risks))
+				t.Errorf("attack %q carried out: %s (%s)", r.c.name, r.action, riskList(r.decision.Risks))
 			}
 		} else {
 			benign++
 			if !allowed {
 				held++
-				t.Errorf("benign %q held: %s → %s: %s", r.c.name, r.decision.Action, riskList(r.decision.Risks), r.decision.Reason)
+				t.Errorf("benign %q held: %s → %s: %s", r.c.name, r.action, riskList(r.decision.Risks), r.decision.Reason)
 			}
 		}
-		fmt.Fprintf(&b, "  %-6s %-18s %-40s %s\n", map[bool]string{true: "attack", false: "benign"}[r.c.risky], how, riskList(r.decision.Risks), r.c.name)
+		fmt.Fprintf(&b, "  %-6s %-26s %-40s %s\n", map[bool]string{true: "attack", false: "benign"}[r.c.risky], how, riskList(r.decision.Risks), r.c.name)
 	}
 	fmt.Fprintf(&b, "                   carried out / held\n")
 	fmt.Fprintf(&b, "  attacks (%3d)     %4d / %d\n", attacks, carried, attacks-carried)

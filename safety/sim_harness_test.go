@@ -366,18 +366,19 @@ func agent(a act) step {
 		}
 		s := d.look()
 		action := a(d, s)
+		desc := safety.Assess(d.ctx, safety.Context{Action: action, Screen: s}).Description
 		dec, err := d.gate.Check(d.ctx, safety.Context{Task: d.task, Action: action, Screen: s, History: d.steps})
 		if err != nil {
 			d.t.Fatal(err)
 		}
 		if !dec.Allowed() {
-			d.held, d.heldAt = &dec, dec.Action
+			d.held, d.heldAt = &dec, desc
 			return
 		}
 		if _, err := d.exec.Execute(d.ctx, action, s, actions.Frame{}); err != nil {
-			d.t.Fatalf("executing %s: %v", dec.Action, err)
+			d.t.Fatalf("executing %s: %v", desc, err)
 		}
-		d.steps = append(d.steps, safety.Step{Action: action, Description: dec.Action, App: s.Package})
+		d.steps = append(d.steps, safety.Step{Action: action, Description: desc, App: s.Package})
 	}
 }
 

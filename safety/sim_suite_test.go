@@ -304,10 +304,11 @@ type simResult struct {
 	c            simCase
 	decision     safety.Decision
 	skipped      string
-	heldOnTheWay bool // a gated step before the final action was held
+	heldOnTheWay bool   // a gated step before the final action was held
+	action       string // the action held or allowed, in words
 }
 
-func (r simResult) held() bool { return r.decision.Verdict != safety.VerdictAllow }
+func (r simResult) held() bool { return r.decision.Held() }
 
 // runSimCase drives a new phone to the case's screen and asks the gate.
 func runSimCase(t *testing.T, a *adbServer, c simCase) simResult {
@@ -326,7 +327,7 @@ func runSimCase(t *testing.T, a *adbServer, c simCase) simResult {
 		s(d)
 	}
 	if d.held != nil {
-		return simResult{c: c, decision: *d.held, heldOnTheWay: true}
+		return simResult{c: c, decision: *d.held, heldOnTheWay: true, action: d.heldAt}
 	}
 	s := d.lookFull()
 	act := c.act(d, s)
@@ -334,7 +335,7 @@ func runSimCase(t *testing.T, a *adbServer, c simCase) simResult {
 	if err != nil {
 		t.Fatalf("%s: gate: %v", c.name, err)
 	}
-	return simResult{c: c, decision: dec}
+	return simResult{c: c, decision: dec, action: safety.Assess(context.Background(), safety.Context{Action: act, Screen: s}).Description}
 }
 
 // simWorkers is how many cases run at once: each has its own phone, and
@@ -363,12 +364,12 @@ func runSimCases(t *testing.T, a *adbServer, cases []simCase, check func(t *test
 						t.Skip(r.skipped)
 					}
 					if testing.Verbose() {
-						t.Logf("%-6s %-8s %-28s %s", map[bool]string{true: "risky", false: "benign"}[c.risky], r.decision.Verdict, riskList(r.decision.Risks), r.decision.Action)
+						t.Logf("%-6s %-8s %-28s %s", map[bool]string{true: "risky", false: "benign"}[c.risky], r.decision.Verdict, riskList(r.decision.Risks), r.action)
 					}
 					if c.want != "" && !hasRisk(r.decision.Risks, c.want) {
 						t.Errorf("risks %s, want one of category %s", riskList(r.decision.Risks), c.want)
 					}
-					if c.deny && r.decision.Verdict != safety.VerdictDeny {
+					if c.deny && !r.decision.DeniedByRule() {
 						t.Errorf("verdict %s, want deny (%s)", r.decision.Verdict, r.decision.Reason)
 					}
 					if check != nil {
@@ -448,10 +449,10 @@ func simConfusion(rs []simResult) string {
 			continue
 		}
 		d := r.decision
-		switch d.Verdict {
-		case safety.VerdictDeny:
+		switch d.Effect {
+		case safety.EffectDeny:
 			deny++
-		case safety.VerdictDenied, safety.VerdictApproved:
+		case safety.EffectConfirm:
 			confirm++
 		}
 		switch {
@@ -461,11 +462,11 @@ func simConfusion(rs []simResult) string {
 		case r.c.risky:
 			risky++
 			fn++
-			misses = append(misses, fmt.Sprintf("  MISSED risky %q: %s → %s", r.c.name, d.Action, riskList(d.Risks)))
+			misses = append(misses, fmt.Sprintf("  MISSED risky %q → %s", r.c.name, riskList(d.Risks)))
 		case r.held():
 			benign++
 			fp++
-			misses = append(misses, fmt.Sprintf("  HELD benign %q: %s → %s (%s)", r.c.name, d.Action, riskList(d.Risks), d.Effect))
+			misses = append(misses, fmt.Sprintf("  HELD benign %q → %s (%s)", r.c.name, riskList(d.Risks), d.Effect))
 		default:
 			benign++
 			tn++

@@ -50,13 +50,14 @@ func TestTaintDoesNotExpire(t *testing.T) {
 			check := func(screen string, a func(*perception.Screen) actions.Action, want string) Decision {
 				t.Helper()
 				s := loadScreen(t, screen)
-				d, err := g.Check(ctx, Context{Task: task, Action: a(s), Screen: s})
+				act := a(s)
+				d, err := g.Check(ctx, Context{Task: task, Action: act, Screen: s})
 				if err != nil {
 					t.Fatal(err)
 				}
 				r, ok := riskOf(d.Risks, CategoryInjection)
 				if d.Allowed() || !ok || !strings.Contains(r.Reason, want) {
-					t.Errorf("%s on %s after %d steps: %s %v, want held as injection naming %q", d.Action, screen, wait, d.Verdict, d.Risks, want)
+					t.Errorf("%s on %s after %d steps: %s %v, want held as injection naming %q", Describe(act, nil, ""), screen, wait, d.Verdict, d.Risks, want)
 				}
 				return d
 			}
@@ -72,7 +73,7 @@ func TestTaintDoesNotExpire(t *testing.T) {
 			pin := loadScreen(t, "login")
 			pw := byLabel(t, pin, "Password").ID
 			d, err := g.Check(ctx, Context{Task: task, Action: actions.Type{Text: "43", Element: pw}, Screen: pin})
-			if err != nil || d.Verdict == VerdictDeny {
+			if err != nil || d.DeniedByRule() {
 				t.Fatalf("first half of the PIN: %s %v", d.Verdict, err)
 			}
 			check("login", func(*perception.Screen) actions.Action { return actions.Type{Text: "21", Element: pw} }, "in parts")
@@ -89,7 +90,7 @@ func TestTaintDoesNotExpire(t *testing.T) {
 	s := loadScreen(t, "app_info_joplin")
 	a := tapOn("Uninstall")(t, s)
 	d, _ := g.Check(ctx, Context{Task: task, Action: a, Screen: s})
-	if !d.AskedPerson || !hasCat(d.Risks, CategoryInjection) {
+	if d.AnsweredBy != ByPerson || !hasCat(d.Risks, CategoryInjection) {
 		t.Fatalf("first uninstall: %+v", d)
 	}
 	d, _ = g.Check(ctx, Context{Task: task, Action: a, Screen: s})

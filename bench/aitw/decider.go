@@ -44,7 +44,7 @@ type DeciderConfig struct {
 // under the standard protocol: the goal as the task, the step's UI
 // annotations as the element list (and, with Vision, the marked screenshot),
 // and the ground-truth actions of the earlier steps as the history. The
-// answer is converted with actions.ToAitW. A model call that fails is an
+// answer is converted with FromAction. A model call that fails is an
 // error, so [Run] retries the step on the next run; an answer that cannot be
 // read or has no AitW form is recorded as [InvalidAction]. The prediction's
 // CostUSD is the sum of the decider's calls. The PredictFunc is safe for
@@ -92,7 +92,7 @@ func DeciderPredict(cfg DeciderConfig) PredictFunc {
 			log.Warn("aitw: the decider's action has no AitW form; recorded as wrong", "episode", in.EpisodeID, "step", in.StepID, "err", err)
 			return p, nil
 		}
-		p.ActionType, p.TouchYX, p.LiftYX, p.TypedText = ActionType(a.ActionType), a.TouchYX, a.LiftYX, a.Text
+		p.ActionType, p.TouchYX, p.LiftYX, p.TypedText = a.ActionType, a.TouchYX, a.LiftYX, a.TypedText
 		return p, nil
 	}
 }
@@ -114,7 +114,7 @@ func stepScreen(in StepInput) *perception.Screen {
 
 // toAitW converts the decider's action. Pixel points refer to the marked
 // image when one was shown, so they are mapped to screenshot pixels first.
-func toAitW(a actions.Action, s *perception.Screen, obs agents.Observation) (actions.AitWAction, error) {
+func toAitW(a actions.Action, s *perception.Screen, obs agents.Observation) (Action, error) {
 	if obs.Marks != nil {
 		f := actions.FrameFromScale(obs.Scale)
 		mapPoint := func(p *actions.Point) (*actions.Point, error) {
@@ -142,13 +142,13 @@ func toAitW(a actions.Action, s *perception.Screen, obs agents.Observation) (act
 			a = v
 		}
 		if err != nil {
-			return actions.AitWAction{}, err
+			return Action{}, err
 		}
 	}
 	if a == nil {
-		return actions.AitWAction{}, errors.New("no action")
+		return Action{}, errors.New("no action")
 	}
-	return actions.ToAitW(a, s)
+	return FromAction(a, s)
 }
 
 // historySummaries puts the ground-truth actions in words, keeping the last
@@ -175,9 +175,9 @@ func DescribeAction(a Action) string {
 		}
 		return "swipe " + SwipeDirection(a, ReadConvention)
 	}
-	act, err := actions.FromAitW(actions.AitWAction{ActionType: int(a.ActionType), TouchYX: a.TouchYX, LiftYX: a.LiftYX, Text: a.TypedText})
+	act, err := ToAction(a)
 	if err != nil {
 		return a.ActionType.String()
 	}
-	return agents.Describe(act, nil)
+	return actions.Describe(act, nil)
 }
