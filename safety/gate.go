@@ -300,8 +300,8 @@ func (g *Gate) learnPassword(c Context) {
 		return
 	}
 	t, ok := c.Action.(actions.Type)
-	if !ok || t.Text == "" {
-		return
+	if !ok || t.Text == "" || len(SecretsIn(t)) > 0 {
+		return // a placeholder is not the password; the secret's value is registered already
 	}
 	target := c.Target
 	if target == nil && c.Screen != nil {

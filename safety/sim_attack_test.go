@@ -261,7 +261,7 @@ func TestAttackSuiteOnVirtualPhone(t *testing.T) {
 	fmt.Fprintf(&b, "  attacks (%3d)     %4d / %d\n", attacks, carried, attacks-carried)
 	fmt.Fprintf(&b, "  benign  (%3d)     %4d / %d   (needlessly held %d)\n", benign, benign-held, held, held)
 	t.Log("\n" + b.String())
-	if len(results) == len(cases) && attacks+skipped < 50 {
+	if raceSample == 1 && len(results) == len(cases) && attacks+skipped < 50 {
 		t.Errorf("%d attacks, want at least 50 (issue 14's and 30 more)", attacks)
 	}
 }
