@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"regexp"
 	"strings"
 
 	"github.com/mobagent/mobagent/actions"
@@ -157,7 +158,11 @@ func resolve(c Context) *resolved {
 		var comp []string
 		for i := range s.Elements {
 			e := &s.Elements[i]
-			if e.Editable && e.Text != "" && e.Text != e.Hint && !e.Password && kindOf(e) != fieldRecipient && kindOf(e) != fieldSearch {
+			// What could be sent: typed text, but not a recipient, a query,
+			// or a short number outside a message body (an alarm's hour, a
+			// quantity): a dialog's OK after those sends nothing to anyone.
+			k := kindOf(e)
+			if e.Editable && e.Text != "" && e.Text != e.Hint && !e.Password && k != fieldRecipient && k != fieldSearch && (k == fieldBody || !shortNumberRE.MatchString(e.Text)) {
 				if r.target == nil || e.ID != r.target.ID || r.c.Action.Kind() != actions.KindType {
 					comp = append(comp, e.Text)
 				}
@@ -179,14 +184,11 @@ func resolve(c Context) *resolved {
 	return r
 }
 
-// resolveTarget finds the element an action hits on s.
+// resolveTarget finds the element an action hits on s: the element named,
+// else the one under the point (the smallest, a control on a tie); the
+// field typing goes into; the control a swipe taps.
 func resolveTarget(a actions.Action, s *perception.Screen) *perception.Element {
-	var t actions.Target
 	switch a := a.(type) {
-	case actions.Tap:
-		t = a.Target
-	case actions.LongPress:
-		t = a.Target
 	case actions.Type:
 		if a.Element > 0 {
 			if e, ok := s.Element(a.Element); ok {
@@ -198,44 +200,23 @@ func resolveTarget(a actions.Action, s *perception.Screen) *perception.Element {
 		return focusedField(s)
 	case actions.Swipe:
 		return swipeTarget(a, s)
-	default:
-		return nil
 	}
-	if t.Element > 0 {
+	t, ok := actions.ActionTarget(a)
+	switch {
+	case !ok:
+		return nil
+	case t.Element > 0:
 		if e, ok := s.Element(t.Element); ok {
 			return &e
 		}
 		return nil
-	}
-	if t.Point == nil {
+	case t.Point == nil:
 		return nil
 	}
-	x, y := t.Point.X, t.Point.Y
-	switch t.Point.Space {
-	case actions.SpaceUnit:
-		x, y = x*float64(s.Width), y*float64(s.Height)
-	case actions.SpacePermille:
-		x, y = x*float64(s.Width)/1000, y*float64(s.Height)/1000
+	if e, ok := s.ElementAt(screenPoint(*t.Point, s), nil); ok {
+		return &e
 	}
-	p := image.Pt(int(x), int(y))
-	var best *perception.Element
-	bestArea := 0
-	for i := range s.Elements {
-		e := &s.Elements[i]
-		if !p.In(e.Bounds) {
-			continue
-		}
-		area := e.Bounds.Dx() * e.Bounds.Dy()
-		// Prefer the smallest element; among equals, a clickable one.
-		if best == nil || area < bestArea || (area == bestArea && e.Clickable && !best.Clickable) {
-			best, bestArea = e, area
-		}
-	}
-	if best == nil {
-		return nil
-	}
-	e := *best
-	return &e
+	return nil
 }
 
 // touchSlop is how far, in pixels, a finger may move and still tap:
@@ -288,23 +269,8 @@ func screenPoint(p actions.Point, s *perception.Screen) image.Point {
 }
 
 func focusedField(s *perception.Screen) *perception.Element {
-	var only *perception.Element
-	n := 0
-	for i := range s.Elements {
-		e := &s.Elements[i]
-		if !e.Editable {
-			continue
-		}
-		if e.Focused {
-			c := *e
-			return &c
-		}
-		n++
-		only = e
-	}
-	if n == 1 {
-		c := *only
-		return &c
+	if e, ok := actions.FocusedField(s); ok {
+		return &e
 	}
 	return nil
 }
@@ -411,7 +377,7 @@ func (r *resolved) assessTap() {
 			reason = fmt.Sprintf("tapping “%s” sends, posts or shares something to other people%s", r.label, r.where())
 			r.commits = true
 			if r.composed != "" {
-				reason += ": “" + excerpt(r.composed, 80) + "”"
+				reason += ": “" + actions.Excerpt(r.composed, 80) + "”"
 			}
 		}
 		r.add(CategoryCommunication, sev, reason, evidence)
@@ -611,7 +577,7 @@ func (r *resolved) checkOutgoing(text, what string) {
 		return
 	}
 	for _, h := range findHarmful(text) {
-		r.add(CategoryHarmful, h.severity, fmt.Sprintf("%s contains %s: “%s”", what, h.describe(), excerpt(h.excerpt, 60)), "matched "+h.kind)
+		r.add(CategoryHarmful, h.severity, fmt.Sprintf("%s contains %s: “%s”", what, h.describe(), actions.Excerpt(h.excerpt, 60)), "matched "+h.kind)
 	}
 	if hits := findPrivate(text); len(hits) > 0 {
 		r.add(CategoryPrivate, maxPII(hits), fmt.Sprintf("%s contains %s", what, describePII(hits)), "pattern match on "+what)
@@ -620,6 +586,10 @@ func (r *resolved) checkOutgoing(text, what string) {
 		r.add(CategoryInjection, SeverityHigh, fmt.Sprintf("%s carries instructions aimed at an AI agent (%s), probably copied from untrusted content", what, findingKinds(fs)), fs[0].Excerpt)
 	}
 }
+
+// shortNumberRE is a field value that is a number or a time of at most
+// four digits: an hour, minutes, a quantity.
+var shortNumberRE = regexp.MustCompile(`^\s*\d{1,2}(?:[:.]\d{2})?\s*$|^\s*\d{1,4}\s*$`)
 
 type fieldKind int
 
@@ -674,7 +644,7 @@ func (r *resolved) fieldName() string {
 		return "the focused field"
 	}
 	if l := r.target.Label(); l != "" && !r.target.Password && kindOf(r.target) != fieldPassword {
-		return "the “" + excerpt(l, 40) + "” field"
+		return "the “" + actions.Excerpt(l, 40) + "” field"
 	}
 	if r.target.Hint != "" {
 		return "the “" + r.target.Hint + "” field"
@@ -709,7 +679,7 @@ func (r *resolved) assessType(a actions.Type) {
 	}
 	harmful := findHarmful(text)
 	for _, h := range harmful {
-		r.add(CategoryHarmful, h.severity, fmt.Sprintf("the typed text contains %s: “%s”", h.describe(), excerpt(h.excerpt, 60)), "matched "+h.kind)
+		r.add(CategoryHarmful, h.severity, fmt.Sprintf("the typed text contains %s: “%s”", h.describe(), actions.Excerpt(h.excerpt, 60)), "matched "+h.kind)
 	}
 	// What the field will hold: its text and the typed text, with or
 	// without a space between (a keyboard may add one).
@@ -717,7 +687,7 @@ func (r *resolved) assessType(a actions.Type) {
 		for _, composed := range []string{before + text, before + " " + text} {
 			hs := findHarmful(composed)
 			for _, h := range hs {
-				r.add(CategoryHarmful, h.severity, fmt.Sprintf("the typed text completes %s in %s: “%s”", h.describe(), where, excerpt(h.excerpt, 60)), "matched "+h.kind+" in the field's text and the typed text")
+				r.add(CategoryHarmful, h.severity, fmt.Sprintf("the typed text completes %s in %s: “%s”", h.describe(), where, actions.Excerpt(h.excerpt, 60)), "matched "+h.kind+" in the field's text and the typed text")
 			}
 			if len(hs) > 0 {
 				break
@@ -884,13 +854,13 @@ func (r *resolved) assessKey(a actions.Key) {
 	if kind == fieldSearch {
 		// A search sends its query too, to the app or a web site.
 		for _, h := range findHarmful(text) {
-			r.add(CategoryHarmful, h.severity, fmt.Sprintf("the search contains %s: “%s”", h.describe(), excerpt(h.excerpt, 60)), "matched "+h.kind)
+			r.add(CategoryHarmful, h.severity, fmt.Sprintf("the search contains %s: “%s”", h.describe(), actions.Excerpt(h.excerpt, 60)), "matched "+h.kind)
 		}
 		return
 	}
 	if kind == fieldBody {
 		r.commits = true
-		r.add(CategoryCommunication, SeverityMedium, fmt.Sprintf("pressing %s in %s may send “%s”", a.Key, r.fieldName(), excerpt(text, 60)), "enter in a message field")
+		r.add(CategoryCommunication, SeverityMedium, fmt.Sprintf("pressing %s in %s may send “%s”", a.Key, r.fieldName(), actions.Excerpt(text, 60)), "enter in a message field")
 	}
 	r.checkOutgoing(text, "the text being sent")
 }
@@ -939,7 +909,7 @@ func Describe(a actions.Action, target *perception.Element, app string) string {
 	name := ""
 	if target != nil {
 		if l := target.Label(); l != "" {
-			name = "“" + excerpt(l, 60) + "”"
+			name = "“" + actions.Excerpt(l, 60) + "”"
 		}
 	}
 	point := func(t actions.Target) string {
@@ -978,7 +948,7 @@ func Describe(a actions.Action, target *perception.Element, app string) string {
 		case target != nil && (target.Password || kindOf(target) == fieldPassword):
 			return fmt.Sprintf("type a password (%d characters)%s%s", len([]rune(a.Text)), field, in)
 		}
-		s := fmt.Sprintf("type “%s”%s%s", excerpt(a.Text, 80), field, in)
+		s := fmt.Sprintf("type “%s”%s%s", actions.Excerpt(a.Text, 80), field, in)
 		if a.Submit {
 			s += " and press enter"
 		}
@@ -992,9 +962,9 @@ func Describe(a actions.Action, target *perception.Element, app string) string {
 	case actions.Done:
 		return "finish the task (" + string(a.Status) + ")"
 	case actions.AskUser:
-		return "ask you: " + excerpt(a.Question, 80)
+		return "ask you: " + actions.Excerpt(a.Question, 80)
 	case actions.Refuse:
-		return "refuse: " + excerpt(a.Reason, 80)
+		return "refuse: " + actions.Excerpt(a.Reason, 80)
 	case actions.RunShortcut:
 		return "run the shortcut “" + a.Name + "”" + in
 	case nil:

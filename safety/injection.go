@@ -4,7 +4,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/mobagent/mobagent/actions"
 )
 
 // Finding is one piece of instruction-like text inside untrusted content.
@@ -132,7 +133,7 @@ func DetectInjection(text string) []Finding {
 				if p.kind == "imperative_request" && question && loc[0] == lead {
 					continue
 				}
-				out = append(out, Finding{Kind: p.kind, Excerpt: excerpt(piece[loc[0]:loc[1]], 120), Offset: start + loc[0], Reason: p.reason})
+				out = append(out, Finding{Kind: p.kind, Excerpt: actions.Excerpt(piece[loc[0]:loc[1]], 120), Offset: start + loc[0], Reason: p.reason})
 			}
 		}
 		start = end
@@ -159,18 +160,6 @@ func asciiLower(s string) string {
 		}
 	}
 	return string(b)
-}
-
-func excerpt(s string, max int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) <= max {
-		return s
-	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
 }
 
 // Untrusted-content delimiters used by WrapUntrusted.

@@ -256,16 +256,6 @@ func invisible(r rune) bool {
 	return unicode.Is(unicode.Cf, r) || (r >= 0xFE00 && r <= 0xFE0F) || (r >= 0xE0100 && r <= 0xE01EF)
 }
 
-// hasConfusable reports whether s has a look-alike letter folded by foldText.
-func hasConfusable(s string) bool {
-	for _, r := range s {
-		if _, ok := confusable(r); ok {
-			return true
-		}
-	}
-	return false
-}
-
 // confusable returns the Latin letter r looks like, in either case.
 func confusable(r rune) (rune, bool) {
 	if c, ok := confusables[r]; ok {

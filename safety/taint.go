@@ -135,7 +135,7 @@ func (t *TaintTracker) observe(source, text string) []Finding {
 		}
 	}
 	e := taintEntry{
-		Tainted: Tainted{Source: source, Excerpt: excerpt(text, 160), Findings: fs},
+		Tainted: Tainted{Source: source, Excerpt: actions.Excerpt(text, 160), Findings: fs},
 		text:    text,
 		verbs:   map[Category]bool{},
 		targets: map[Category][]string{},
