@@ -45,6 +45,9 @@ func New(cfg Config) (*Agent, error) {
 	if err := cfg.Limits.Validate(); err != nil {
 		return nil, err
 	}
+	if _, err := ParseMode(string(cfg.Mode)); err != nil {
+		return nil, err
+	}
 	a := &Agent{cfg: cfg, log: cfg.Logger, now: cfg.Now, roles: cfg.Roles}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
@@ -139,7 +142,10 @@ func (a *Agent) Settings() Settings {
 	if mode == "" {
 		mode = safety.ModeAsk
 	}
-	st := Settings{Limits: a.cfg.Limits, Vision: a.cfg.Vision, OCR: ocr, Icons: !a.cfg.Perceiver.NoVision, ConfirmMode: mode, Roles: a.roles.Name}
+	st := Settings{Limits: a.cfg.Limits, Vision: a.cfg.Vision, OCR: ocr, Icons: !a.cfg.Perceiver.NoVision, ConfirmMode: mode, Roles: a.roles.Name, Mode: a.cfg.Mode}
+	if st.Mode == "" {
+		st.Mode = ModeSteps
+	}
 	if mr, ok := a.roles.Decider.(*modelRoles); ok {
 		st.Dialect = mr.cfg.Dialect.Name
 	}

@@ -126,6 +126,11 @@ type Config struct {
 	// Secrets' redactor, or a fresh one.
 	Redactor *safety.Redactor
 
+	// Mode names how the run is driven, for its record: ModeSteps (the
+	// default) or the mode of the package that configured the roles
+	// (agents/script sets ModeScript). The step loop is the same.
+	Mode Mode
+
 	Limits    Limits
 	Observers []Observer
 	Logger    *slog.Logger
@@ -133,4 +138,27 @@ type Config struct {
 	// latencies, the gate's audit and the executor's settling read it; nil
 	// means time.Now.
 	Now func() time.Time
+}
+
+// Mode is how a task is run: step by step (the loop of this package),
+// by a script written once (agents/script), or by a steward dispatching
+// subtasks to one staff agent per app (agents/steward).
+type Mode string
+
+// The modes.
+const (
+	ModeSteps   Mode = "steps"
+	ModeScript  Mode = "script"
+	ModeSteward Mode = "steward"
+)
+
+// ParseMode reads a mode's name; empty means ModeSteps.
+func ParseMode(s string) (Mode, error) {
+	switch m := Mode(s); m {
+	case "":
+		return ModeSteps, nil
+	case ModeSteps, ModeScript, ModeSteward:
+		return m, nil
+	}
+	return "", fmt.Errorf("%w: unknown mode %q; the modes are steps, script and steward", ErrConfig, s)
 }

@@ -49,6 +49,7 @@ type Settings struct {
 	ConfirmMode safety.Mode        `json:"confirm_mode"`
 	Dialect     string             `json:"dialect,omitempty"` // the decision model\'s reply dialect (actions.Dialects)
 	Roles       string             `json:"roles"`             // which implementation: "model", "offline", or custom
+	Mode        Mode               `json:"mode"`              // steps, script or steward
 }
 
 // Event is one thing that happened in a run. Phase says which fields are

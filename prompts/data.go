@@ -3,6 +3,9 @@ package prompts
 // SystemData is rendered as the system message of every role.
 type SystemData struct {
 	Role string // planner, decision, reflector or notetaker
+	// Reply, when set, replaces the rule that the answer is one JSON
+	// object (the script writer answers with a script).
+	Reply string
 }
 
 // Step is one earlier step, as the roles are told about it.
@@ -121,4 +124,49 @@ type EvolveStep struct {
 // EvolveTip is a known tip.
 type EvolveTip struct {
 	ID, App, Text string
+}
+
+// ScriptData is what the script writer sees (script mode, agents/script):
+// the task, the first screen and what exploring the apps found.
+type ScriptData struct {
+	Task string
+	// Vars are values handed over from earlier subtasks, usable as $name,
+	// wrapped as untrusted (they were read from the phone).
+	Vars string
+	// Apps is the app knowledge (agents/script.Knowledge), wrapped as
+	// untrusted.
+	Apps   string
+	Tips   []string // from memory
+	Screen string   // the current screen, wrapped as untrusted
+	// Reference is the script language (agents/script.Reference).
+	Reference string
+	// Rejected is why the last script was rejected, with its errors.
+	Rejected string
+}
+
+// StewardData is what the steward sees when it splits a task into
+// subtasks for the apps' staff agents (steward mode, agents/steward).
+type StewardData struct {
+	Task string
+	// Apps are the apps on the phone, by their launcher names.
+	Apps  []string
+	Notes []string // the shared notes so far, "name: value" (untrusted, wrapped in NotesBlock)
+	// NotesBlock is Notes wrapped as untrusted data.
+	NotesBlock string
+	Done       []string // subtasks done already, in words
+	Failure    string   // why the steward plans again
+	Screen     string   // the current screen, wrapped as untrusted
+}
+
+// StewardCheckData is what the steward sees when it checks what a staff
+// agent reported for a subtask that must find information.
+type StewardCheckData struct {
+	Task    string // the whole task
+	Subtask string
+	App     string
+	Name    string // the name of the value the subtask must report
+	Outcome string // how the staff's run ended
+	// Report is the staff's answer and notes, wrapped as untrusted.
+	Report string
+	Screen string // the staff's last screen, wrapped as untrusted
 }

@@ -27,11 +27,17 @@ const (
 	Verifier = "verifier"
 	// Evolve is memory's reflection on a finished run (agents/evolve).
 	Evolve = "evolve"
+	// Script is the script writer of script mode (agents/script).
+	Script = "script"
+	// Steward splits a task into subtasks for the apps' staff agents, and
+	// StewardCheck checks what a staff reported (agents/steward).
+	Steward      = "steward"
+	StewardCheck = "steward_check"
 )
 
 // Names lists the templates every Set has.
 func Names() []string {
-	return []string{System, Planner, Decision, Reflector, Notetaker, Verifier, Evolve}
+	return []string{System, Planner, Decision, Reflector, Notetaker, Verifier, Evolve, Script, Steward, StewardCheck}
 }
 
 // Set is a parsed set of role templates.
