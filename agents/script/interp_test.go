@@ -224,3 +224,43 @@ func TestInterpWaitsAndKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestNthAndGroups(t *testing.T) {
+	s := screen("x", perception.Element{Hint: "07", Editable: true}, txt(":"), perception.Element{Hint: "30", Editable: true}, txt("Network: CabinNet"))
+	in := mustCompile(t, "type \"6\" into role:input nth:1\ntype \"45\" into role:input nth:2\nread net from pattern:\"Network: *(\\w+)\"\ndone \"$net\"").Start(nil)
+	for i, want := range []actions.Action{actions.Type{Text: "6", Element: 1}, actions.Type{Text: "45", Element: 3}, actions.Done{Status: actions.StatusSuccess, Answer: "CabinNet"}} {
+		n, err := in.Next(s)
+		if err != nil || n.Action != want {
+			t.Errorf("action %d: %#v %v; want %#v", i+1, n.Action, err, want)
+		}
+	}
+	if _, err := mustCompile(t, "tap role:input nth:3").Start(nil).Next(s); !errors.Is(err, ErrNoMatch) {
+		t.Errorf("a third input: %v", err)
+	}
+}
+
+func BenchmarkCompile(b *testing.B) {
+	src := seeds[1] + "\n" + seeds[6] + "\n" + seeds[5]
+	for b.Loop() {
+		if _, err := Compile(src, Limits{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkNext(b *testing.B) {
+	sc, err := Compile("repeat_until label:\"Nope\" max 10\n  tap role:switch label:\"Dark theme\" checked:false\nend", Limits{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := screen("x", btn("Network & internet Mobile, Wi-Fi, hotspot"), btn("Connected devices Bluetooth, pairing"), txt("Display"),
+		sw("Adaptive brightness", false), sw("Dark theme Use a dark background", false), txt("Screen timeout"), txt("After 30 seconds"))
+	for b.Loop() {
+		in := sc.Start(nil)
+		for range 10 {
+			if _, err := in.Next(s); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

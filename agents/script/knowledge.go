@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/mobagent/mobagent/memory"
 	"github.com/mobagent/mobagent/perception"
@@ -23,22 +24,23 @@ type Knowledge interface {
 // element leads to.
 type StoreKnowledge struct {
 	Store *memory.Store
-	// MaxTokens caps the text (perception.EstimateTokens); 0 means 900.
+	// MaxTokens caps the text (perception.EstimateTokens); 0 means 1500.
 	MaxTokens int
 	// Apps, when set, are the only apps described (packages); the steward
 	// sets its staff's app.
 	Apps []string
 }
 
-// AppKnowledge describes the explored apps that fit task, the best
-// fitting first, within the token cap.
+// AppKnowledge describes the explored apps within the token cap: the
+// screen each opens on, the apps sharing most words with task first, then
+// their other screens in the same order.
 func (k StoreKnowledge) AppKnowledge(ctx context.Context, task string) (string, error) {
 	if k.Store == nil {
 		return "", nil
 	}
 	maxTok := k.MaxTokens
 	if maxTok <= 0 {
-		maxTok = 900
+		maxTok = 1500
 	}
 	apps := k.Apps
 	if len(apps) == 0 {
@@ -54,7 +56,7 @@ func (k StoreKnowledge) AppKnowledge(ctx context.Context, task string) (string, 
 	}
 	want := map[string]bool{}
 	for _, w := range words(task) {
-		if len(w) > 2 && !stopWords[w] {
+		if len(w) >= 2 && !stopWords[w] {
 			want[w] = true
 		}
 	}
@@ -87,37 +89,46 @@ func (k StoreKnowledge) AppKnowledge(ctx context.Context, task string) (string, 
 				count(e.Label)
 			}
 		}
-		if score > 0 || len(k.Apps) > 0 {
-			gs = append(gs, scored{g, score})
-		}
+		gs = append(gs, scored{g, score})
 	}
 	sort.SliceStable(gs, func(i, j int) bool { return gs[i].score > gs[j].score })
+	// Every app's first screen, the best fitting app first; then the other
+	// screens of each, in the same order, while they fit.
 	var b strings.Builder
-	for _, s := range gs {
-		text := describeGraph(s.g)
-		if perception.EstimateTokens(b.String()+text) > maxTok {
-			// Cut this app's description to what fits, by whole lines.
-			for _, line := range strings.SplitAfter(text, "\n") {
-				if perception.EstimateTokens(b.String()+line) > maxTok {
-					break
-				}
-				b.WriteString(line)
-			}
-			break
+	add := func(line string) bool {
+		if perception.EstimateTokens(b.String()+line) > maxTok {
+			return false
 		}
-		b.WriteString(text)
+		b.WriteString(line)
+		return true
+	}
+	rest := make([][]string, len(gs))
+	for i, s := range gs {
+		lines := describeGraph(s.g)
+		if len(lines) < 2 || !add(fmt.Sprintf("App %s:\n%s\n", s.g.App, lines[0])) {
+			continue
+		}
+		rest[i] = lines[1:]
+	}
+	for i, s := range gs {
+		if len(rest[i]) == 0 || !add(fmt.Sprintf("More screens of %s:\n", s.g.App)) {
+			continue
+		}
+		for _, l := range rest[i] {
+			if !add(l + "\n") {
+				break
+			}
+		}
 	}
 	return strings.TrimSpace(b.String()), nil
 }
 
 var stopWords = map[string]bool{"the": true, "and": true, "for": true, "turn": true, "with": true, "from": true, "what": true, "send": true, "set": true, "open": true, "find": true, "tell": true, "this": true, "that": true, "into": true, "off": true}
 
-// describeGraph writes one app's screens, the one it opens on first, then
-// breadth-first: each screen's title and its elements, with the screen
-// each leads to.
-func describeGraph(g memory.Graph) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "App %s:\n", g.App)
+// describeGraph writes one app's screens, a line each: the one it opens
+// on first, then breadth-first, each with its title and its elements and
+// the screen each leads to.
+func describeGraph(g memory.Graph) []string {
 	entry, ok := g.Entry()
 	order := []string{}
 	seen := map[string]bool{}
@@ -191,11 +202,24 @@ func describeGraph(g memory.Graph) string {
 		if len(parts) > 0 {
 			text += ": " + strings.Join(parts, "; ")
 		}
+		if shows := plainLabels(sc); len(shows) > 0 {
+			text += "; it also shows " + strings.Join(shows, ", ")
+		}
 		if len(parts) == 0 && !sc.Entry {
 			bare = append(bare, fmt.Sprintf("%q", excerpt(title(sig), 40)))
 			continue
 		}
-		key := strings.Join(parts, "\x00")
+		// The key leaves out numbers: one contact's page is like another's.
+		var kw []string
+		for _, p := range parts {
+			for _, w := range words(p) {
+				if strings.IndexFunc(w, unicode.IsDigit) < 0 {
+					kw = append(kw, w)
+				}
+			}
+			kw = append(kw, "|")
+		}
+		key := strings.Join(kw, " ")
 		if l, ok := byKey[key]; ok && !sc.Entry {
 			l.n++
 			continue
@@ -204,17 +228,18 @@ func describeGraph(g memory.Graph) string {
 		byKey[key] = l
 		lines = append(lines, l)
 	}
+	var out []string
 	for _, l := range lines {
-		b.WriteString(l.text)
+		text := l.text
 		if l.n > 1 {
-			fmt.Fprintf(&b, " (and %d more screens like it)", l.n-1)
+			text += fmt.Sprintf(" (and %d more screens like it)", l.n-1)
 		}
-		b.WriteByte('\n')
+		out = append(out, text)
 	}
 	if len(bare) > 0 {
-		fmt.Fprintf(&b, "- screens with nothing to tap: %s\n", strings.Join(bare, ", "))
+		out = append(out, "- screens with nothing to tap: "+strings.Join(bare, ", "))
 	}
-	return b.String()
+	return out
 }
 
 // maxElements bounds the elements listed for one screen.
@@ -225,4 +250,26 @@ func shortID(id string) string {
 		return id[i+len(":id/"):]
 	}
 	return ""
+}
+
+// plainLabels are the labels of a screen that are not its elements (its
+// headings, the names of its fields), as memory normalised them.
+func plainLabels(sc memory.Screen) []string {
+	el := map[string]bool{}
+	for _, e := range sc.Elements {
+		el[strings.Join(words(e.Label), " ")] = true
+	}
+	title := strings.Join(words(sc.Title), " ")
+	var out []string
+	for _, l := range sc.Labels {
+		if el[l] || l == title || strings.HasSuffix(l, "(switch)") {
+			continue
+		}
+		if len(out) == 8 {
+			out = append(out, "…")
+			break
+		}
+		out = append(out, fmt.Sprintf("%q", excerpt(l, 30)))
+	}
+	return out
 }

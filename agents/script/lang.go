@@ -95,9 +95,13 @@ type Selector struct {
 	// After keeps only elements after (in reading order) the first one
 	// whose label matches it: "the value under this heading".
 	After string
-	// Pattern is a regular expression (RE2) the label must contain.
+	// Pattern is a regular expression (RE2) the label must contain; read
+	// keeps what it matched (its first group, when it has one).
 	Pattern string
-	re      *regexp.Regexp
+	// Nth, when above 0, takes the nth element (1-based, in reading
+	// order) of those that match, instead of the best match.
+	Nth int
+	re  *regexp.Regexp
 }
 
 // String writes the selector as the language does.
@@ -121,11 +125,14 @@ func (s Selector) String() string {
 	if s.Pattern != "" {
 		parts = append(parts, "pattern:"+strconv.Quote(s.Pattern))
 	}
+	if s.Nth > 0 {
+		parts = append(parts, "nth:"+strconv.Itoa(s.Nth))
+	}
 	return strings.Join(parts, " ")
 }
 
 func (s Selector) empty() bool {
-	return s.Label == "" && s.ID == "" && s.Role == RoleAny && s.Checked == nil && s.After == "" && s.Pattern == ""
+	return s.Label == "" && s.ID == "" && s.Role == RoleAny && s.Checked == nil && s.After == "" && s.Pattern == "" && s.Nth == 0
 }
 
 // Stmt is one command of a script.
@@ -199,7 +206,7 @@ func (t token) String() string {
 }
 
 // selectorKeys are the keys of a selector's key:value parts.
-var selectorKeys = map[string]bool{"label": true, "text": true, "desc": true, "id": true, "role": true, "checked": true, "after": true, "pattern": true}
+var selectorKeys = map[string]bool{"label": true, "text": true, "desc": true, "id": true, "role": true, "checked": true, "after": true, "pattern": true, "nth": true}
 
 // lex splits one line into tokens, dropping a comment (# or // outside
 // quotes).
@@ -582,7 +589,7 @@ func (p *parser) stmt(line int, src string, toks []token) (*Stmt, error) {
 	return st, nil
 }
 
-const selectorFix = `a selector is label:"…", id:"…", role:button|switch|checkbox|input|text|image|scroll, checked:true|false, after:"…" or pattern:"…", or a quoted label`
+const selectorFix = `a selector is label:"…", id:"…", role:button|switch|checkbox|input|text|image|scroll, checked:true|false, after:"…", pattern:"…" or nth:N, or a quoted label`
 
 // parseSelector reads selector parts from the front of toks and returns
 // the rest (from the first word that is not a selector part).
@@ -627,6 +634,12 @@ func parseSelector(toks []token) (*Selector, []token, error) {
 				return nil, nil, fmt.Errorf("pattern %q is not a regular expression: %v", t.text, err)
 			}
 			sel.Pattern, sel.re = t.text, re
+		case t.key == "nth":
+			n, err := strconv.Atoi(t.text)
+			if err != nil || n < 1 || n > 50 {
+				return nil, nil, fmt.Errorf("nth:%s is not a number from 1 to 50", t.text)
+			}
+			sel.Nth = n
 		case t.key == "" && (strings.EqualFold(t.text, "checked") || strings.EqualFold(t.text, "unchecked")):
 			v := strings.EqualFold(t.text, "checked")
 			sel.Checked = &v

@@ -109,6 +109,7 @@ func (sel Selector) Find(s *perception.Screen, vars map[string]string) (percepti
 	label := expand(sel.Label, vars)
 	var found perception.Element
 	best := 0.0
+	n := 0
 	for _, e := range els {
 		if !sel.Role.matches(e) {
 			continue
@@ -128,6 +129,12 @@ func (sel Selector) Find(s *perception.Screen, vars map[string]string) (percepti
 				continue
 			}
 		}
+		if sel.Nth > 0 {
+			if n++; n == sel.Nth {
+				return e, true
+			}
+			continue
+		}
 		if sc > best {
 			found, best = e, sc
 		}
@@ -140,8 +147,11 @@ func (sel Selector) Find(s *perception.Screen, vars map[string]string) (percepti
 func (sel Selector) readValue(e perception.Element) string {
 	if sel.re != nil {
 		for _, t := range []string{e.Text, e.ContentDesc} {
-			if m := sel.re.FindString(t); m != "" {
-				return m
+			if m := sel.re.FindStringSubmatch(t); m != nil {
+				if len(m) > 1 && m[1] != "" {
+					return m[1]
+				}
+				return m[0]
 			}
 		}
 	}

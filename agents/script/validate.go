@@ -191,7 +191,8 @@ Elements are found by selectors, never by coordinates or ids:
   id:"send_button"    its resource-id, when the app knowledge shows one
   checked:true        a switch or checkbox in that state
   after:"Total"       only elements after the one labelled so (the value under a heading)
-  pattern:"\$[0-9.]+" a regular expression its label contains
+  pattern:"\$[0-9.]+" a regular expression its label contains (read keeps the match, or its first (group))
+  nth:2               the second of the elements that match the rest, in reading order
   Parts combine: role:switch label:"Bluetooth". A quoted string alone is a label: tap "Display".
 Commands:
   open "APP"                         open an app by its name
