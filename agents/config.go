@@ -51,6 +51,10 @@ func (l *Limits) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// WithDefaults returns l with its zero values replaced by the defaults,
+// as a run uses them.
+func (l Limits) WithDefaults() Limits { return l.withDefaults() }
+
 func (l Limits) withDefaults() Limits {
 	def := func(v *int, d int) {
 		if *v <= 0 {

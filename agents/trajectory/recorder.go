@@ -54,6 +54,8 @@ type Run struct {
 	// Error is the cause of an outcome unavailable or error (the reason
 	// says it in words).
 	Error string `json:"error,omitempty"`
+	// Dispatch is the steward's dispatch tree, for a run in mode steward.
+	Dispatch *Dispatch `json:"dispatch,omitempty"`
 	// Recovered is set by Load for a run that never finished (killed): its
 	// totals were added up from steps.jsonl.
 	Recovered bool `json:"-"`
@@ -155,7 +157,7 @@ func (r *Recorder) OnEvent(e agents.Event) {
 	switch e.Phase {
 	case agents.PhaseRunStart:
 		ri := e.Run
-		r.run = Run{Format: format.Version, Status: StatusRunning, Task: ri.Task, Model: ri.Model, Device: ri.Device, Settings: ri.Settings, Start: ri.Start}
+		r.run = Run{Format: format.Version, Status: StatusRunning, Task: ri.Task, Model: ri.Model, Device: ri.Device, Settings: ri.Settings, Start: ri.Start, Dispatch: r.run.Dispatch}
 		r.keep(r.writeRun())
 	case agents.PhaseObserve:
 		if e.Obs != nil && e.Obs.Screen != nil {

@@ -9,6 +9,7 @@ import (
 	"image"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/mobagent/mobagent/agents"
@@ -48,7 +49,9 @@ type reportData struct {
 // self-contained page (images inlined, no scripts or styles from elsewhere)
 // with the step timeline, each screenshot with the tap or swipe drawn on
 // it, thoughts, reflections, gate decisions, per-step time and tokens, and
-// the totals. It returns the report's path.
+// the totals. A steward's run (mode steward) also shows its dispatch tree,
+// and the report of each staff's run is rebuilt and linked. It returns the
+// report's path.
 func WriteReport(dir string) (string, error) {
 	run, steps, err := Load(dir)
 	if err != nil {
@@ -77,6 +80,19 @@ func WriteReport(dir string) (string, error) {
 	if run.Final != "" {
 		if d.Final, err = dataURI(filepath.Join(dir, run.Final)); err != nil {
 			return "", err
+		}
+	}
+	if run.Dispatch != nil {
+		// Each staff's run has its report too, linked from the tree.
+		for _, st := range run.Dispatch.Subtasks {
+			for _, at := range st.Attempts {
+				if at.Dir == "" || filepath.IsAbs(at.Dir) || strings.Contains(filepath.ToSlash(at.Dir), "..") {
+					continue
+				}
+				if _, err := WriteReport(filepath.Join(dir, at.Dir)); err != nil {
+					return "", fmt.Errorf("trajectory: the report of subtask %d: %w", st.Index, err)
+				}
+			}
 		}
 	}
 	var b bytes.Buffer
