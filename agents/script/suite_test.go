@@ -115,10 +115,14 @@ func explored(t *testing.T) *memory.Store {
 			return
 		}
 		defer st.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()
-		for _, app := range []string{"Settings", "Messages", "Clock", "Joplin", "Calendar", "Contacts", "Maps"} {
-			if _, err := explore.ExploreWith(ctx, ph.Device, &perception.Perceiver{NoVision: true}, nil, st, app, 20,
+		apps, budget := []string{"Settings", "Messages", "Clock", "Joplin", "Calendar", "Contacts", "Maps"}, 20
+		if raceEnabled {
+			apps, budget = []string{"Settings", "Messages", "Clock", "Calendar"}, 12
+		}
+		for _, app := range apps {
+			if _, err := explore.ExploreWith(ctx, ph.Device, &perception.Perceiver{NoVision: true}, nil, st, app, budget,
 				explore.Options{Perceive: perception.PerceiveOptions{OCR: perception.OCRNever}}); err != nil {
 				exploreErr = fmt.Errorf("exploring %s: %w", app, err)
 				return
@@ -218,6 +222,9 @@ func TestScriptModeAgainstStepMode(t *testing.T) {
 	if len(tasks) < 15 {
 		t.Errorf("%d tasks; the comparison needs at least 15", len(tasks))
 	}
+	if raceEnabled {
+		tasks = sample(tasks, "bluetooth", "alarm_645", "sms_alex", "dentist_where")
+	}
 	store := explored(t)
 	server := simtest.ADBServer(t)
 	type row struct {
@@ -263,6 +270,19 @@ func TestScriptModeAgainstStepMode(t *testing.T) {
 	if callsScript*2 > callsSteps {
 		t.Errorf("script mode made %d model calls, the step mode %d: not 50%% fewer", callsScript, callsSteps)
 	}
+}
+
+// sample keeps the named tasks.
+func sample(tasks []taskFile, names ...string) []taskFile {
+	var out []taskFile
+	for _, tf := range tasks {
+		for _, n := range names {
+			if tf.Name == n {
+				out = append(out, tf)
+			}
+		}
+	}
+	return out
 }
 
 func b2i(b bool) int {
@@ -437,8 +457,12 @@ func TestStoreKnowledge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, app := range []string{"com.android.settings", "com.google.android.apps.messaging", "com.google.android.deskclock", "net.cozic.joplin",
-		"com.google.android.calendar", "com.google.android.contacts", "com.google.android.apps.maps"} {
+	apps := []string{"com.android.settings", "com.google.android.apps.messaging", "com.google.android.deskclock", "net.cozic.joplin",
+		"com.google.android.calendar", "com.google.android.contacts", "com.google.android.apps.maps"}
+	if raceEnabled {
+		apps = apps[:3]
+	}
+	for _, app := range apps {
 		if !strings.Contains(k, "App "+app+":\n- screen") {
 			t.Errorf("no first screen of %s in:\n%s", app, k)
 		}

@@ -396,6 +396,15 @@ func TestStewardAgainstStepMode(t *testing.T) {
 	if len(tasks) < 8 {
 		t.Errorf("%d cross-app tasks; the comparison needs at least 8", len(tasks))
 	}
+	if raceEnabled {
+		var keep []taskFile
+		for _, tf := range tasks {
+			if tf.Name == "dentist_address" || tf.Name == "hannah_number" || tf.Name == "lunch_on_maps" {
+				keep = append(keep, tf)
+			}
+		}
+		tasks = keep
+	}
 	server := simtest.ADBServer(t)
 	type row struct {
 		task           string

@@ -17,6 +17,7 @@ import (
 	"github.com/mobagent/mobagent/agents/internal/ask"
 	"github.com/mobagent/mobagent/agents/script"
 	"github.com/mobagent/mobagent/agents/trajectory"
+	"github.com/mobagent/mobagent/device"
 	"github.com/mobagent/mobagent/format"
 	"github.com/mobagent/mobagent/llm"
 	"github.com/mobagent/mobagent/memory"
@@ -201,18 +202,20 @@ func (s *Steward) Run(ctx context.Context, task string) (*Result, error) {
 			continue
 		}
 		// The subtask failed for good: split the rest again, once.
+		why, outcome := node.Error, agents.OutcomeFailed
+		if k := len(node.Attempts); k > 0 {
+			why, outcome = node.Attempts[k-1].Check, failedOutcome(node.Attempts[k-1].Outcome)
+		}
 		if replans >= s.cfg.Replans {
-			last := node.Attempts[len(node.Attempts)-1]
-			return r.finish(&agents.StopError{Outcome: failedOutcome(last.Outcome), Step: node.Index,
-				Reason: s.red.String(fmt.Sprintf("subtask %d (%s) failed: %s", node.Index, node.App, last.Check))})
+			return r.finish(&agents.StopError{Outcome: outcome, Step: node.Index,
+				Reason: s.red.String(fmt.Sprintf("subtask %d (%s) failed: %s", node.Index, node.App, why))})
 		}
 		replans++
 		r.tree.Replans++
 		if err := r.observe(ctx); err != nil {
 			return r.finish(r.stopFor(ctx, "observing the screen", err))
 		}
-		last := node.Attempts[len(node.Attempts)-1]
-		p, err := r.decompose(ctx, fmt.Sprintf("subtask %d (%s: %s) failed: %s", node.Index, node.App, node.Sent, last.Check))
+		p, err := r.decompose(ctx, fmt.Sprintf("subtask %d (%s: %s) failed: %s", node.Index, node.App, cmp.Or(node.Sent, node.Task), why))
 		if err != nil {
 			return r.finish(r.stopFor(ctx, "splitting the rest of the task", err))
 		}
@@ -392,10 +395,10 @@ func (r *run) dispatch(ctx context.Context, st Subtask) (*trajectory.Subtask, *a
 
 	sent, uses, err := fill(st.Task, r.values)
 	if err != nil {
-		node().Status = "failed"
-		rec.Error = s.red.String(err.Error())
-		node().Attempts = append(node().Attempts, trajectory.Attempt{Outcome: agents.OutcomeError, Check: rec.Error, CheckedBy: "rule"})
-		return node(), nil
+		n := node()
+		n.Status, n.Error = "failed", s.red.String(err.Error())
+		rec.Error = n.Error
+		return n, nil
 	}
 	n := node()
 	n.Sent, n.Uses = s.red.String(sent), uses
@@ -404,12 +407,11 @@ func (r *run) dispatch(ctx context.Context, st Subtask) (*trajectory.Subtask, *a
 	r.emit(agents.Event{Phase: agents.PhaseDecide, Step: idx, ActionText: rec.ActionText})
 	pkg, err := s.cfg.Agent.Device.ResolveApp(ctx, st.App)
 	if err != nil {
-		n.Status = "failed"
-		rec.Error = s.red.String(fmt.Sprintf("no app %q on the phone: %v", st.App, err))
-		n.Attempts = append(n.Attempts, trajectory.Attempt{Outcome: agents.OutcomeInfeasible, Check: rec.Error, CheckedBy: "rule"})
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || errors.Is(err, device.ErrDisconnected) {
 			return n, r.stopFor(ctx, "finding the app", err)
 		}
+		n.Status, n.Error = "failed", s.red.String(fmt.Sprintf("there is no app %q on the phone (%v)", st.App, err))
+		rec.Error = n.Error
 		return n, nil
 	}
 	n.Package = pkg

@@ -36,6 +36,9 @@ type Subtask struct {
 	Status   string    `json:"status"`
 	Value    string    `json:"value,omitempty"` // the value it found
 	Attempts []Attempt `json:"attempts"`
+	// Error is why it could not be dispatched (no such app, a value no
+	// subtask found), when it could not.
+	Error string `json:"error,omitempty"`
 }
 
 // Attempt is one staff run of a subtask.

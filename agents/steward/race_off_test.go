@@ -1,0 +1,5 @@
+//go:build !race
+
+package steward_test
+
+const raceEnabled = false
