@@ -173,6 +173,7 @@ func scriptReplies(s *llmtest.Server, rs []scripted) {
 type outcome struct {
 	ok      bool
 	calls   int
+	tokens  int // prompt tokens, as the scripted server estimates them
 	steps   int
 	why     string
 	handed  bool // script mode gave the task to the step mode
@@ -194,7 +195,7 @@ func runMode(t *testing.T, server string, tf taskFile, mode agents.Mode, store *
 		t.Errorf("%s: run.json says mode %q, want %q", tf.Name, got, mode)
 	}
 	validateRunDir(t, r.dir)
-	o := outcome{calls: r.res.Totals.ModelCalls, steps: r.res.Totals.Steps, outcome: r.res.Outcome}
+	o := outcome{calls: r.res.Totals.ModelCalls, tokens: r.res.Totals.Usage.PromptTokens, steps: r.res.Totals.Steps, outcome: r.res.Outcome}
 	for _, st := range r.steps {
 		if strings.Contains(st.Error, "the step mode goes on") {
 			o.handed = true
@@ -255,17 +256,20 @@ func TestScriptModeAgainstStepMode(t *testing.T) {
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].name < rows[j].name })
 	var b strings.Builder
-	b.WriteString("\n| task | step mode: success, calls, steps | script mode: success, calls, steps |\n|---|---|---|\n")
-	var callsSteps, callsScript, okSteps, okScript int
+	b.WriteString("\n| task | step mode: success, calls, prompt tokens, steps | script mode: success, calls, prompt tokens, steps |\n|---|---|---|\n")
+	var callsSteps, callsScript, okSteps, okScript, tokSteps, tokScript int
 	for _, r := range rows {
-		fmt.Fprintf(&b, "| %s | %v, %d, %d | %v, %d, %d |\n", r.task, r.steps.ok, r.steps.calls, r.steps.steps, r.scripted.ok, r.scripted.calls, r.scripted.steps)
+		fmt.Fprintf(&b, "| %s | %v, %d, %d, %d | %v, %d, %d, %d |\n", r.task, r.steps.ok, r.steps.calls, r.steps.tokens, r.steps.steps,
+			r.scripted.ok, r.scripted.calls, r.scripted.tokens, r.scripted.steps)
 		callsSteps += r.steps.calls
 		callsScript += r.scripted.calls
+		tokSteps += r.steps.tokens
+		tokScript += r.scripted.tokens
 		okSteps += b2i(r.steps.ok)
 		okScript += b2i(r.scripted.ok)
 	}
-	fmt.Fprintf(&b, "| **all %d** | %d succeeded, %d calls | %d succeeded, %d calls (%.0f%% fewer) |\n", len(rows), okSteps, callsSteps, okScript, callsScript,
-		100*(1-float64(callsScript)/float64(max(callsSteps, 1))))
+	fmt.Fprintf(&b, "| **all %d** | %d succeeded, %d calls, %d tokens | %d succeeded, %d calls (%.0f%% fewer), %d tokens (%.0f%% fewer) |\n", len(rows), okSteps, callsSteps, tokSteps,
+		okScript, callsScript, 100*(1-float64(callsScript)/float64(max(callsSteps, 1))), tokScript, 100*(1-float64(tokScript)/float64(max(tokSteps, 1))))
 	t.Log(b.String())
 	if callsScript*2 > callsSteps {
 		t.Errorf("script mode made %d model calls, the step mode %d: not 50%% fewer", callsScript, callsSteps)

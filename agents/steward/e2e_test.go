@@ -143,13 +143,14 @@ func state(t *testing.T, ph *simtest.Phone) sim.State {
 }
 
 type outcome struct {
-	ok    bool
-	calls int
-	steps int
-	why   string
+	ok     bool
+	calls  int
+	tokens int // prompt tokens, as the scripted server estimates them
+	steps  int
+	why    string
 }
 
-func (o outcome) String() string { return fmt.Sprintf("%v, %d, %d", o.ok, o.calls, o.steps) }
+func (o outcome) String() string { return fmt.Sprintf("%v, %d, %d, %d", o.ok, o.calls, o.tokens, o.steps) }
 
 func baseConfig(ph *simtest.Phone, s *llmtest.Server) agents.Config {
 	return agents.Config{Device: ph.Device, Model: s.Client(), Gate: &safety.Gate{Mode: safety.ModeApprove}}
@@ -171,7 +172,7 @@ func runSteward(t *testing.T, server string, tf taskFile) outcome {
 	if se := (*agents.StopError)(nil); err != nil && !errors.As(err, &se) {
 		t.Fatalf("steward: %v", err)
 	}
-	o := outcome{calls: res.Totals.ModelCalls, steps: res.Totals.Steps}
+	o := outcome{calls: res.Totals.ModelCalls, tokens: res.Totals.Usage.PromptTokens, steps: res.Totals.Steps}
 	t.Logf("steward: %s (%s), %d steps, %d calls", res.Outcome, res.Reason, res.Totals.Steps, res.Totals.ModelCalls)
 	for _, n := range res.Dispatch.Subtasks {
 		t.Logf("  subtask %d %s [%s] %q -> %s %q", n.Index, n.App, n.Status, n.Sent, n.Reports, n.Value)
@@ -376,7 +377,7 @@ func runSteps(t *testing.T, server string, tf taskFile) outcome {
 		t.Logf("steps step %d: %s -> %v (calls %d) %s", st.Index, st.ActionText, st.Reflection, st.ModelCalls, st.Error)
 	}
 	t.Logf("steps: %s (%s), %d steps, %d calls", res.Outcome, res.Reason, res.Totals.Steps, res.Totals.ModelCalls)
-	o := outcome{calls: res.Totals.ModelCalls, steps: res.Totals.Steps}
+	o := outcome{calls: res.Totals.ModelCalls, tokens: res.Totals.Usage.PromptTokens, steps: res.Totals.Steps}
 	err = checks[tf.Name](state(t, ph), res)
 	switch {
 	case res.Outcome != agents.OutcomeSuccess:
@@ -431,12 +432,14 @@ func TestStewardAgainstStepMode(t *testing.T) {
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].task < rows[j].task })
 	var b strings.Builder
-	b.WriteString("\n| cross-app task | steward: success, calls, phone steps | step mode: success, calls, steps |\n|---|---|---|\n")
-	var cs, cp, os1, os2 int
+	b.WriteString("\n| cross-app task | steward: success, calls, prompt tokens, phone steps | step mode: success, calls, prompt tokens, steps |\n|---|---|---|\n")
+	var cs, cp, os1, os2, ts, tp int
 	for _, r := range rows {
 		fmt.Fprintf(&b, "| %s | %s | %s |\n", r.task, r.steward, r.steps)
 		cs += r.steward.calls
 		cp += r.steps.calls
+		ts += r.steward.tokens
+		tp += r.steps.tokens
 		if r.steward.ok {
 			os1++
 		}
@@ -444,6 +447,6 @@ func TestStewardAgainstStepMode(t *testing.T) {
 			os2++
 		}
 	}
-	fmt.Fprintf(&b, "| **all %d** | %d succeeded, %d calls | %d succeeded, %d calls |\n", len(rows), os1, cs, os2, cp)
+	fmt.Fprintf(&b, "| **all %d** | %d succeeded, %d calls, %d tokens | %d succeeded, %d calls, %d tokens |\n", len(rows), os1, cs, ts, os2, cp, tp)
 	t.Log(b.String())
 }

@@ -29,7 +29,8 @@ import (
 type TaskOptions struct {
 	IO          *IOStreams
 	Instruction string
-	Device      string // serial, "sim", or "" for the only device (or the virtual phone when none)
+	Mode        TaskMode // steps (default), script or steward
+	Device      string   // serial, "sim", or "" for the only device (or the virtual phone when none)
 	Server      string
 	Model       string // provider:model, "offline", or "" for MOBAGENT_MODEL else offline
 	BaseURL     string
@@ -100,6 +101,7 @@ unavailable, 130 interrupted.`,
 		},
 	}
 	f := cmd.Flags()
+	f.Var(&opts.Mode, "mode", modeUsage)
 	f.StringVarP(&opts.Device, "device", "d", "", "device `SERIAL`, or sim for the virtual phone (default: the only device, else the virtual phone)")
 	f.StringVar(&opts.Server, "adb-server", "", "adb server `HOST:PORT` (default: from the environment, else localhost:5037)")
 	f.StringVarP(&opts.Model, "model", "m", "", "model `PROFILE` (provider:model) or offline (default: $MOBAGENT_MODEL, else offline)")
@@ -265,12 +267,10 @@ func taskRun(ctx context.Context, opts *TaskOptions) error {
 		cfg.Roles = offline.New(offline.Config{Paths: paths}).Roles()
 	}
 
-	a, err := agents.New(cfg)
-	if err != nil {
-		return err
+	res, runErr := runTaskMode(ctx, opts, cfg, store, rec, out)
+	if res == nil {
+		return runErr
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "task: %s\ndevice %s, model %s, confirm %s, run directory %s\n", red.String(opts.Instruction), dev.Serial(), cfg.ModelName, mode, out)
-	res, runErr := a.Run(ctx, opts.Instruction)
 	if !opts.NoReport {
 		if path, err := trajectory.WriteReport(out); err != nil {
 			fmt.Fprintf(opts.IO.ErrOut, "warning: no report: %v\n", err)

@@ -1,0 +1,92 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/mobagent/mobagent/agents"
+	"github.com/mobagent/mobagent/agents/script"
+	"github.com/mobagent/mobagent/agents/steward"
+	"github.com/mobagent/mobagent/agents/trajectory"
+	"github.com/mobagent/mobagent/memory"
+)
+
+// TaskMode is `mobagent task --mode`: how the task is run (docs/modes.md).
+type TaskMode string
+
+// String returns the mode's name; empty is steps.
+func (m *TaskMode) String() string {
+	if *m == "" {
+		return string(agents.ModeSteps)
+	}
+	return string(*m)
+}
+
+// Set checks a mode's name, so a bad one is a usage error before the phone
+// or the model is touched.
+func (m *TaskMode) Set(s string) error {
+	mode, err := agents.ParseMode(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a mode: use steps (one action per model call, the default), script (the model writes the task once as a script) or steward (a staff agent per app)", s)
+	}
+	*m = TaskMode(mode)
+	return nil
+}
+
+// Type names the flag's value in --help.
+func (m *TaskMode) Type() string { return "mode" }
+
+const modeUsage = "how to run the task: steps (the agents choose each action), script (the model writes the whole task once as a script, run step by step through the safety gate; the step mode takes over if it stops) or steward (a steward splits the task into one subtask per app for that app's staff agent)"
+
+// runTaskMode runs the configured task in opts.Mode and returns how it
+// ended. The step mode is the agent loop as configured; script mode gives
+// the loop the roles of agents/script, with the app knowledge 'mobagent
+// explore' stored; steward mode runs agents/steward, each staff with its
+// own memory of its app and its run in out/staff/. A nil Result means the
+// run could not start.
+func runTaskMode(ctx context.Context, opts *TaskOptions, cfg agents.Config, store *memory.Store, rec *trajectory.Recorder, out string) (*agents.Result, error) {
+	mode, err := agents.ParseMode(string(opts.Mode))
+	if err != nil {
+		return nil, withCode(ExitUsage, fmt.Errorf("--mode: %w", err))
+	}
+	if mode != agents.ModeSteps && cfg.Model == nil {
+		return nil, withCode(ExitUsage, fmt.Errorf("--mode %s needs a model (--model or MOBAGENT_MODEL); the offline policy runs only --mode steps", mode))
+	}
+	confirm := "deny"
+	if cfg.Gate != nil {
+		confirm = string(cfg.Gate.Mode)
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "task: %s\ndevice %s, model %s, mode %s, confirm %s, run directory %s\n", cfg.Redactor.String(opts.Instruction), cfg.Device.Serial(), cfg.ModelName, mode, confirm, out)
+	switch mode {
+	case agents.ModeScript:
+		var k script.Knowledge
+		if store != nil {
+			k = script.StoreKnowledge{Store: store}
+		}
+		if err := script.Configure(&cfg, script.Config{Knowledge: k}); err != nil {
+			return nil, err
+		}
+	case agents.ModeSteward:
+		// The staff get their own memories and run directories; the
+		// steward records its own run in out.
+		var others []agents.Observer
+		for _, o := range cfg.Observers {
+			if o != agents.Observer(rec) {
+				others = append(others, o)
+			}
+		}
+		base := cfg
+		base.Observers, base.Memory = nil, nil
+		sw, err := steward.New(steward.Config{Agent: base, Store: store, MemoryModel: cfg.Model, Dir: out, Recorder: rec, Observers: others})
+		if err != nil {
+			return nil, err
+		}
+		res, err := sw.Run(ctx, opts.Instruction)
+		return res.Result, err
+	}
+	a, err := agents.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return a.Run(ctx, opts.Instruction)
+}

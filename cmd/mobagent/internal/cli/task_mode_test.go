@@ -1,0 +1,89 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mobagent/mobagent/agents"
+	"github.com/mobagent/mobagent/agents/trajectory"
+	"github.com/mobagent/mobagent/llm/llmtest"
+)
+
+func scriptReply(s *llmtest.Server, role, text string, want ...string) {
+	ms := []llmtest.Matcher{llmtest.SystemContains("You are the " + role + " ")}
+	for _, w := range want {
+		ms = append(ms, llmtest.LastUserContains(w))
+	}
+	s.Reply(text).When(ms...)
+}
+
+func TestTaskModeFlag(t *testing.T) {
+	code, _, errOut := runCLI(t, "task", "Turn on Bluetooth", "--mode", "scripted")
+	if code != ExitUsage || !strings.Contains(errOut, `"scripted" is not a mode: use steps`) {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+	pa, _ := phoneArgs(t)
+	code, _, errOut = runCLI(t, append([]string{"task", "Turn on Bluetooth", "--mode", "script", "--model", "offline", "--out", filepath.Join(t.TempDir(), "run")}, pa...)...)
+	if code != ExitUsage || !strings.Contains(errOut, "--mode script needs a model") {
+		t.Errorf("script mode without a model: exit %d: %s", code, errOut)
+	}
+}
+
+// mobagent task --mode script: one model call writes the script, the run
+// record and the report say script.
+func TestTaskScriptMode(t *testing.T) {
+	pa, ph := phoneArgs(t)
+	s := llmtest.NewServer(t)
+	scriptReply(s, "script writer", "Settings > Connected devices has the Bluetooth toggle.\n\n```script\nopen \"Settings\"\ntap label:\"Connected devices\"\ntap role:switch label:\"Bluetooth\" checked:false\nexpect role:switch label:\"Bluetooth\" checked:true\ndone\n```")
+	dir := filepath.Join(t.TempDir(), "run")
+	code, out, errOut := runCLI(t, append(append([]string{"task", "Turn on Bluetooth", "--mode", "script", "--out", dir}, pa...), modelArgs(s)...)...)
+	if code != 0 || !strings.Contains(out, "outcome: success") || !strings.Contains(errOut, "mode script") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if ph.Setting("global", "bluetooth_on") != "1" {
+		t.Error("Bluetooth is off")
+	}
+	run, _, err := trajectory.Load(dir)
+	if err != nil || run.Settings.Mode != agents.ModeScript || run.Totals.ModelCalls != 1 {
+		t.Fatalf("run.json: %v %+v", err, run)
+	}
+	html, _ := os.ReadFile(filepath.Join(dir, "report.html"))
+	if !strings.Contains(string(html), "mode <b>script</b>") {
+		t.Error("the report does not show the mode")
+	}
+}
+
+// mobagent task --mode steward: the steward's record holds the dispatch
+// tree, each staff's run is its own run directory with its report.
+func TestTaskStewardMode(t *testing.T) {
+	pa, ph := phoneArgs(t)
+	s := llmtest.NewServer(t)
+	scriptReply(s, "steward", `{"thought": "Only Settings is needed.", "subtasks": [{"app": "Settings", "task": "Turn on Bluetooth.", "answer": ""}]}`, "Apps on the phone:")
+	scriptReply(s, "planner", faultPlan, "Task: Turn on Bluetooth.")
+	scriptReply(s, "decision", `{"action":{"action":"open_app","app":"Settings"},"subgoal_done":true}`, `<button id=15 text="Settings">`)
+	scriptReply(s, "decision", `{"action":{"action":"tap","element":5},"expect":"the Connected devices page","subgoal_done":true}`, "Connected devices")
+	scriptReply(s, "decision", `{"action":{"action":"tap","element":4},"subgoal_done":true}`, "Bluetooth Off")
+	scriptReply(s, "planner", `{"subgoals":["Turn Bluetooth on"],"current":0,"finished":true}`, "every subgoal")
+	dir := filepath.Join(t.TempDir(), "run")
+	code, out, errOut := runCLI(t, append(append([]string{"task", "Turn on Bluetooth", "--mode", "steward", "--out", dir}, pa...), modelArgs(s)...)...)
+	if code != 0 || !strings.Contains(out, "outcome: success") || !strings.Contains(errOut, "mode steward") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if ph.Setting("global", "bluetooth_on") != "1" {
+		t.Error("Bluetooth is off")
+	}
+	run, steps, err := trajectory.Load(dir)
+	if err != nil || run.Settings.Mode != agents.ModeSteward || run.Dispatch == nil || len(run.Dispatch.Subtasks) != 1 || len(steps) != 1 || run.Totals.ModelCalls != 6 {
+		t.Fatalf("run.json: %v %+v (%d steps)", err, run, len(steps))
+	}
+	sub := filepath.Join(dir, run.Dispatch.Subtasks[0].Attempts[0].Dir)
+	if _, err := os.Stat(filepath.Join(sub, "report.html")); err != nil {
+		t.Errorf("the staff's report: %v", err)
+	}
+	html, _ := os.ReadFile(filepath.Join(dir, "report.html"))
+	if !strings.Contains(string(html), "Dispatch tree") || !strings.Contains(string(html), "staff/01-settings/report.html") {
+		t.Error("the report does not show the dispatch tree")
+	}
+}
