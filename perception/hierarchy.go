@@ -62,8 +62,10 @@ type Hierarchy struct {
 	Rotation int             // 0..3, quarter turns clockwise from natural
 	Screen   image.Rectangle // the clip rectangle used, origin at 0,0
 	Windows  int             // top-level nodes (windows) in the dump
-	Nodes    int             // nodes read
-	Dropped  int             // nodes dropped: zero-size, invisible, off-screen, bad bounds, or screen-sized unlabelled containers
+	// Roots are the windows' visible boxes, in dump order.
+	Roots   []image.Rectangle
+	Nodes   int // nodes read
+	Dropped int // nodes dropped: zero-size, invisible, off-screen, bad bounds, or screen-sized unlabelled containers
 	// Elements are the visible nodes worth showing, numbered 1..N in reading
 	// order, with Source hierarchy and Confidence 1.
 	Elements []Element
@@ -74,6 +76,19 @@ type Hierarchy struct {
 	// not describe (web views, surfaces, texture and Flutter views, game
 	// players), kept or not as elements.
 	Opaque []image.Rectangle
+	// Pictures are the visible boxes of images, videos and leaf canvases
+	// (a View with no children) of at least 1% of the screen that carry no
+	// text, or only a generic label ("Foto", "Video", "Image"): drawn
+	// content that may hold text the dump does not.
+	Pictures []image.Rectangle
+	// Sparse are clickable items (not lists) whose texts cover under a tenth
+	// of their box, generic labels not counted: feed posts and cards whose
+	// words are drawn but not dumped.
+	Sparse []image.Rectangle
+	// Status is the strip above the dump's first content when the dump
+	// holds no status bar (windows drawn under it, as droidbot and some
+	// dumps record them); empty otherwise.
+	Status image.Rectangle
 }
 
 // rawNode is one <node> with the attributes perception uses.
@@ -168,10 +183,15 @@ func ParseHierarchy(data []byte, opts HierarchyOptions) (*Hierarchy, error) {
 		clip := h.Screen
 		if !r.badBounds {
 			clip = clip.Intersect(r.el.Bounds)
+			if !clip.Empty() {
+				h.Roots = append(h.Roots, clip)
+			}
 		}
 		w.walk(r, clip, nil)
 	}
 	h.Elements = w.out
+	h.Sparse = sparseItems(w.clickables, h.Texts)
+	h.Status = statusStrip(h)
 	Number(h.Elements)
 	return h, nil
 }
@@ -329,9 +349,10 @@ func screenRect(roots []*rawNode, given image.Point, rotation int) image.Rectang
 }
 
 type walker struct {
-	h    *Hierarchy
-	opts HierarchyOptions
-	out  []Element
+	h          *Hierarchy
+	opts       HierarchyOptions
+	out        []Element
+	clickables []image.Rectangle // candidates for Hierarchy.Sparse
 }
 
 func actionable(e *Element) bool {
@@ -365,6 +386,7 @@ func (w *walker) walk(n *rawNode, clip image.Rectangle, fold *int) {
 	if opaqueClass(e.Class) {
 		w.h.Opaque = append(w.h.Opaque, vis)
 	}
+	w.evidence(n, &e)
 	if t := spanText(&e); t != "" {
 		w.h.Texts = append(w.h.Texts, TextSpan{Text: t, Bounds: vis, Desc: e.Text == ""})
 	} else if e.Editable && e.Hint != "" && !e.Password {
@@ -458,4 +480,93 @@ func countNodes(n *rawNode) int {
 		c += countNodes(ch)
 	}
 	return c
+}
+
+// evidence notes n (with its visible element e) as a place drawn text may
+// hide: a picture, or a clickable item whose coverage is checked after the
+// walk.
+func (w *walker) evidence(n *rawNode, e *Element) {
+	sa := area(w.h.Screen)
+	if sa == 0 {
+		return
+	}
+	a := area(e.Bounds)
+	labelled := e.Text != "" || (e.ContentDesc != "" && !GenericLabel(e.ContentDesc))
+	switch {
+	case labelled:
+	case a*100 >= sa && (pictureClass(e.Class) || (len(n.children) == 0 && e.Class == "android.view.View" && a*20 >= sa)):
+		w.h.Pictures = append(w.h.Pictures, e.Bounds)
+	case e.ContentDesc != "" && a*100 >= sa:
+		w.h.Pictures = append(w.h.Pictures, e.Bounds) // only a generic label
+	}
+	if (e.Clickable || e.LongClickable) && !e.Scrollable && !e.Editable && a*200 >= sa*3 && a*5 <= sa {
+		w.clickables = append(w.clickables, e.Bounds)
+	}
+}
+
+func pictureClass(c string) bool {
+	for _, s := range []string{"ImageView", "ImageButton", "VideoView", "PlayerView", "SurfaceView", "TextureView", "Image"} {
+		if strings.HasSuffix(c, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// GenericLabel reports whether a content-desc only says what kind of thing
+// a view is ("Foto", "Image", "Video", "Profile picture of …"), not what it
+// shows: such a view's words, if any, are only in its pixels.
+func GenericLabel(desc string) bool {
+	d := strings.ToLower(strings.TrimSpace(desc))
+	for _, g := range []string{"foto", "photo", "image", "imagem", "imagen", "picture", "video", "vídeo", "bild", "图片", "照片", "视频", "图像",
+		"profile picture", "foto do perfil", "foto de perfil", "avatar", "thumbnail", "miniatura"} {
+		if d == g || strings.HasPrefix(d, g+" ") || strings.HasPrefix(d, g+",") {
+			return true
+		}
+	}
+	return false
+}
+
+// sparseItems keeps the clickable boxes whose texts (generic labels aside)
+// cover under a tenth of them.
+func sparseItems(boxes []image.Rectangle, texts []TextSpan) []image.Rectangle {
+	var out []image.Rectangle
+	for _, b := range boxes {
+		covered := 0
+		for _, t := range texts {
+			if t.Desc && GenericLabel(t.Text) {
+				continue
+			}
+			covered += area(t.Bounds.Intersect(b))
+		}
+		if covered*10 < area(b) {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// statusStrip is the strip above the first content when no status bar is
+// in the dump: at most 5% of the screen's height.
+func statusStrip(h *Hierarchy) image.Rectangle {
+	s := h.Screen
+	if s.Empty() {
+		return image.Rectangle{}
+	}
+	top := s.Max.Y
+	for _, e := range h.Elements {
+		if e.Package == "com.android.systemui" && e.Bounds.Min.Y < s.Dy()/20 {
+			return image.Rectangle{}
+		}
+		if e.Bounds.Dy()*2 < s.Dy() {
+			top = min(top, e.Bounds.Min.Y)
+		}
+	}
+	for _, t := range h.Texts {
+		top = min(top, t.Bounds.Min.Y)
+	}
+	if top <= s.Min.Y+8 || top-s.Min.Y > s.Dy()/20 {
+		return image.Rectangle{}
+	}
+	return image.Rect(s.Min.X, s.Min.Y, s.Max.X, top)
 }

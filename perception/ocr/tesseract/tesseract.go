@@ -204,7 +204,13 @@ func (e *Engine) Recognize(ctx context.Context, img image.Image, opts ocr.Option
 	}
 	grey := toGray(img)
 	var full []ocr.Word
-	if !opts.RegionsOnly {
+	if len(opts.Areas) > 0 {
+		words, err := e.run(ctx, areaPasses(grey, opts.Areas, b), langs)
+		if err != nil {
+			return nil, err
+		}
+		full = dedupeWords(words)
+	} else if !opts.RegionsOnly {
 		passes := bandPasses(grey, e.cfg.Workers)
 		words, err := e.run(ctx, passes, langs)
 		if err != nil {

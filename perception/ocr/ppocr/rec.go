@@ -1,0 +1,190 @@
+package ppocr
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"image"
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/mobagent/mobagent/perception/ocr"
+)
+
+const (
+	recHeight   = 48   // PP-OCRv4's recogniser input height
+	recMaxWidth = 1280 // a longer line is squeezed to this width
+	recStride   = 8    // input pixels per output time step
+)
+
+var (
+	recMean = [3]float32{0.5, 0.5, 0.5}
+	recStd  = [3]float32{0.5, 0.5, 0.5}
+)
+
+// parseKeys reads the recogniser's character list, one per line; class 0
+// is CTC's blank, class i the i-th character, and the class after the last
+// a space.
+func parseKeys(b []byte) ([]string, error) {
+	var keys []string
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		k := strings.TrimRight(sc.Text(), "\r")
+		if !utf8.ValidString(k) {
+			return nil, fmt.Errorf("line %d is not UTF-8", len(keys)+1)
+		}
+		keys = append(keys, k)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	if len(keys) < 10 {
+		return nil, fmt.Errorf("%d characters: not a recogniser's character list", len(keys))
+	}
+	return keys, nil
+}
+
+// recWidth is the input width of a crop w×h pixels: its width at height 48,
+// in whole time steps, at most recMaxWidth.
+func recWidth(w, h int) int {
+	rw := int(math.Ceil(float64(w) * recHeight / float64(max(1, h))))
+	rw = (rw + recStride - 1) / recStride * recStride
+	return min(recMaxWidth, max(recStride*2, rw))
+}
+
+// decoded is one recognised line before mapping to screen words.
+type decoded struct {
+	text  []string  // the characters read
+	steps []int     // the time step of each
+	probs []float32 // the probability of each
+}
+
+// ctcDecode reads one line from the recogniser's T×C output: the most
+// likely class at each step, repeats merged, blanks dropped.
+func ctcDecode(out []float32, t, c int, keys []string) decoded {
+	var d decoded
+	prev := -1
+	for s := range t {
+		row := out[s*c : (s+1)*c]
+		best, bp := 0, row[0]
+		for k := 1; k < c; k++ {
+			if row[k] > bp {
+				best, bp = k, row[k]
+			}
+		}
+		if best != 0 && best != prev {
+			ch := " "
+			if best-1 < len(keys) {
+				ch = keys[best-1]
+			}
+			d.text = append(d.text, ch)
+			d.steps = append(d.steps, s)
+			d.probs = append(d.probs, bp)
+		}
+		prev = best
+	}
+	return d
+}
+
+// addSpaces inserts the spaces the recogniser leaves out between Latin
+// words (it was trained mostly on Chinese, which has none): where the gap
+// between two characters' time steps is well over the line's usual gap.
+func addSpaces(d decoded) decoded {
+	if len(d.text) < 3 {
+		return d
+	}
+	var gaps []int
+	for i := 1; i < len(d.text); i++ {
+		if d.text[i] != " " && d.text[i-1] != " " {
+			gaps = append(gaps, d.steps[i]-d.steps[i-1])
+		}
+	}
+	if len(gaps) == 0 {
+		return d
+	}
+	sorted := append([]int(nil), gaps...)
+	sort.Ints(sorted)
+	m := sorted[len(sorted)/2]
+	var out decoded
+	for i := range d.text {
+		if i > 0 && d.text[i] != " " && d.text[i-1] != " " && !wide(d.text[i]) && !wide(d.text[i-1]) {
+			if g := d.steps[i] - d.steps[i-1]; g*2 >= m*3 && g >= m+2 {
+				out.text = append(out.text, " ")
+				out.steps = append(out.steps, d.steps[i]-1)
+				out.probs = append(out.probs, 1)
+			}
+		}
+		out.text = append(out.text, d.text[i])
+		out.steps = append(out.steps, d.steps[i])
+		out.probs = append(out.probs, d.probs[i])
+	}
+	return out
+}
+
+// wide reports a character of a script written without spaces.
+func wide(s string) bool {
+	for _, r := range s {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
+			return true
+		}
+	}
+	return false
+}
+
+// toLine turns a decoded line into an ocr.Line on the screen: box is the
+// detected box; inputW the width the crop was read at (before padding).
+// Words are split at spaces, each boxed from its first to its last time
+// step. A line whose mean probability is under minConf is dropped.
+func toLine(d decoded, box image.Rectangle, inputW int, minConf float64) (ocr.Line, bool) {
+	scale := float64(box.Dx()) / float64(inputW)
+	x := func(step int) int { return box.Min.X + int(math.Round(float64(step*recStride)*scale)) }
+	var words []ocr.Word
+	var conf float64
+	n := 0
+	start := -1
+	flush := func(end int) {
+		if start < 0 {
+			return
+		}
+		var b strings.Builder
+		var p float64
+		for i := start; i < end; i++ {
+			b.WriteString(d.text[i])
+			p += float64(d.probs[i])
+		}
+		r := image.Rect(x(d.steps[start]), box.Min.Y, min(box.Max.X, x(d.steps[end-1]+1)+1), box.Max.Y)
+		if r.Dx() < 1 {
+			r.Max.X = r.Min.X + 1
+		}
+		words = append(words, ocr.Word{Text: b.String(), Bounds: r.Intersect(box), Confidence: p / float64(end-start)})
+		start = -1
+	}
+	for i, ch := range d.text {
+		conf += float64(d.probs[i])
+		n++
+		if strings.TrimSpace(ch) == "" {
+			flush(i)
+			continue
+		}
+		if start < 0 {
+			start = i
+		}
+	}
+	flush(len(d.text))
+	if len(words) == 0 || conf/float64(n) < minConf {
+		return ocr.Line{}, false
+	}
+	l := ocr.Line{Bounds: box, Confidence: conf / float64(n), Words: words}
+	parts := make([]string, len(words))
+	for i, w := range words {
+		parts[i] = w.Text
+		if w.Bounds.Empty() {
+			words[i].Bounds = box
+		}
+	}
+	l.Text = strings.Join(parts, " ")
+	return l, true
+}
