@@ -234,3 +234,18 @@ func areaPasses(g *image.Gray, areas []image.Rectangle, b image.Rectangle) []pas
 	}
 	return out
 }
+
+// statusPass reads the status bar strip (the top 3% of a portrait screen)
+// at three times the page pass's scale: its clock and battery figures are
+// about 10 px tall on a 1080-px screen read at 810.
+func statusPass(g *image.Gray) pass {
+	b := g.Bounds()
+	h := max(24, b.Dy()/33)
+	if b.Dx() > b.Dy() {
+		h = max(24, b.Dy()/20)
+	}
+	r := image.Rect(0, 0, b.Dx(), min(h, b.Dy()))
+	c := crop(g, r)
+	f := min(3, 2.5*float64(fullPassWidth)/float64(b.Dx()))
+	return pass{img: prepare(c, median(c) < 110, f), offset: r.Min, scale: f, psm: gosseract.PSM_SPARSE_TEXT}
+}
