@@ -167,7 +167,9 @@ func TestParseHierarchyMalformed(t *testing.T) {
 		{"not xml", "ERROR: could not get idle state.", 1, "no XML element"},
 		{"truncated", "<?xml version='1.0' ?>\n<hierarchy rotation=\"0\">\n<node text=\"a\" bounds=\"[0,0][10,10]\">\n<node text=\"b\"", 4, "unexpected EOF"},
 		{"mismatched", "<hierarchy>\n<node bounds=\"[0,0][1,1]\">\n</hierarchy>", 3, "element <node> closed by </hierarchy>"},
-		{"no hierarchy", "<html><body>503</body></html>", 1, "no <hierarchy>"},
+		{"no hierarchy", "<html><body>503</body></html>", 1, "starts with <html>; expected a uiautomator dump"},
+		{"empty hierarchy", "<hierarchy rotation=\"0\"></hierarchy>", 1, "holds no views"},
+		{"iOS page source", "<XCUIElementTypeApplication type=\"XCUIElementTypeApplication\" x=\"0\" y=\"0\" width=\"390\" height=\"844\"><XCUIElementTypeWindow x=\"0\" y=\"0\" width=\"390\" height=\"844\"/></XCUIElementTypeApplication>", 1, "iOS (XCUITest) page source"},
 		{"bad entity", "<hierarchy><node text=\"a &bogus; b\" bounds=\"[0,0][1,1]\"/></hierarchy>", 1, "invalid character entity"},
 	}
 	for _, tt := range tests {
