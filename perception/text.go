@@ -340,6 +340,9 @@ func positionHints(s *Screen) []string {
 	out := make([]string, len(s.Elements))
 	groups := map[string][]int{}
 	for i, e := range s.Elements {
+		if e.Source == SourceVision && e.Text == "" {
+			continue // unlabelled pixels-only finds: their marks tell them apart
+		}
 		k := tagOf(e) + "\x00" + e.Label()
 		groups[k] = append(groups[k], i)
 	}
