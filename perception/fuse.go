@@ -112,7 +112,7 @@ func Fuse(hier, ocrElems, visElems []Element, opts FuseOptions) []Element {
 		if !ok || strings.TrimSpace(t.Text) == "" {
 			continue
 		}
-		covered, host := false, -1
+		covered, host, unsure := false, -1, false
 		evident := inAreas(t.Bounds, o.Evidence)
 		for i := 0; i < nh; i++ {
 			h := &out[i]
@@ -141,16 +141,17 @@ func Fuse(hier, ocrElems, visElems []Element, opts FuseOptions) []Element {
 				break
 			}
 			small := screenArea == 0 || area(h.Bounds)*4 <= screenArea
-			if inside >= o.Contain && h.Text == "" && small && !h.Scrollable && (h.Clickable || h.LongClickable || h.Checkable) &&
-				t.Confidence >= o.MinLabelConfidence && alnumCount(t.Text) >= 2 {
-				if host < 0 || area(h.Bounds) < area(out[host].Bounds) {
+			if inside >= o.Contain && h.Text == "" && small && !h.Scrollable && (h.Clickable || h.LongClickable || h.Checkable) {
+				if t.Confidence < o.MinLabelConfidence || alnumCount(t.Text) < 2 {
+					unsure = true // inside a text-less control, but not sure enough to label it
+				} else if host < 0 || area(h.Bounds) < area(out[host].Bounds) {
 					host = i
 				}
 			}
 		}
 		switch {
 		case covered:
-		case host < 0 && (t.Confidence < o.MinTextConfidence || (alnumCount(t.Text) < 2 && !digitsOnly(t.Text))):
+		case host < 0 && (unsure || t.Confidence < o.MinTextConfidence || (alnumCount(t.Text) < 2 && !digitsOnly(t.Text))):
 			// Not sure enough to stand as text of its own.
 		case host >= 0:
 			out[host].Text = joinLabel(out[host].Text, t.Text)

@@ -444,12 +444,13 @@ func (w *walker) walk(n *rawNode, clip image.Rectangle, fold *int, host int, cov
 		return
 	}
 	vis := n.el.Bounds.Intersect(clip)
-	if vis.Empty() || hidden(vis, covers) {
+	if vis.Empty() {
 		w.h.Dropped += countNodes(n)
 		return
 	}
-	if vis.Dx() < minSide || vis.Dy() < minSide {
-		// A sliver: a row scrolled all but out of its list, a divider.
+	if vis.Dx() < minSide || vis.Dy() < minSide || hidden(vis, covers) {
+		// A sliver (a row scrolled all but out of its list, a divider), or
+		// a view under an open drawer; its children may still show.
 		w.h.Dropped++
 		for _, c := range n.children {
 			w.walk(c, clip, fold, host, covers)

@@ -321,9 +321,12 @@ func TestParseHierarchyEntityNewline(t *testing.T) {
 }
 
 func FuzzParseHierarchy(f *testing.F) {
-	for _, name := range []string{"edge_cases.xml", "dialog_offset.xml"} {
+	for _, name := range []string{"edge_cases.xml", "dialog_offset.xml", "appium_uia2_compose.xml", "appium_espresso_compose.xml", "appium_uia2_miui_settings.xml"} {
 		f.Add(readTestdata(f, name))
 	}
+	f.Add([]byte(`<XCUIElementTypeApplication x="0" y="0" width="10" height="10"/>`))
+	f.Add([]byte(`<hierarchy><android.widget.EditText password="true" text="Password" bounds="[0,0][100,50]"/></hierarchy>`))
+	f.Add([]byte(`<hierarchy><node class="androidx.drawerlayout.widget.DrawerLayout" bounds="[0,0][100,100]"><node text="a" bounds="[0,0][100,100]"/><node text="b" bounds="[0,0][60,100]"/></node></hierarchy>`))
 	f.Add([]byte(`<hierarchy><node bounds="[0,0][1,1]"><node bounds="[2147483647,0][-2147483648,5]"/></node></hierarchy>`))
 	f.Add([]byte(`<hierarchy rotation="9"><node clickable="true" bounds="[0,0][100,100]"><node text="a" bounds="[0,0][50,50]"/></node></hierarchy>`))
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -204,7 +204,7 @@ func elementLine(e Element, opts TextOptions, maxRunes int, pos string) string {
 	case e.Text == "" && e.ContentDesc == "" && e.Hint == "" && e.Actionable():
 		// A control with no other label: the words of its resource-id
 		// ("cart_icon_container" reads "cart icon container").
-		attr("id", IDWords(e.ResourceID))
+		attr("name", IDWords(e.ResourceID))
 	}
 	if pos != "" {
 		attr("pos", pos)
@@ -300,6 +300,9 @@ func EstimateTokens(s string) int {
 func IDWords(rid string) string {
 	if i := strings.LastIndexByte(rid, '/'); i >= 0 {
 		rid = rid[i+1:]
+	}
+	if strings.ContainsAny(rid, "() ") {
+		return "" // "(name removed)": the app hides its ids
 	}
 	var words []string
 	var b strings.Builder
