@@ -81,9 +81,9 @@ type Hierarchy struct {
 	// text, or only a generic label ("Foto", "Video", "Image"): drawn
 	// content that may hold text the dump does not.
 	Pictures []image.Rectangle
-	// Sparse are clickable items (not lists) whose texts cover under a tenth
-	// of their box, generic labels not counted: feed posts and cards whose
-	// words are drawn but not dumped.
+	// Sparse are clickable items (not lists) without text, generic labels
+	// not counted, or whose texts fill under a third of their height: feed
+	// posts and cards whose words are drawn but not dumped.
 	Sparse []image.Rectangle
 	// Status is the strip above the dump's first content when the dump
 	// holds no status bar (windows drawn under it, as droidbot and some
@@ -655,19 +655,23 @@ func GenericLabel(desc string) bool {
 	return false
 }
 
-// sparseItems keeps the clickable boxes whose texts (generic labels aside)
-// cover under a tenth of them.
+// sparseItems keeps the clickable boxes that hold no text (generic labels
+// aside), or whose texts fill under a third of their height: a feed post's
+// header whose name is drawn above its one dumped line ("5 d"). A list row
+// with a title and a summary fills most of its height and is not sparse.
 func sparseItems(boxes []image.Rectangle, texts []TextSpan) []image.Rectangle {
 	var out []image.Rectangle
 	for _, b := range boxes {
-		covered := 0
+		var u image.Rectangle
 		for _, t := range texts {
 			if t.Desc && GenericLabel(t.Text) {
 				continue
 			}
-			covered += area(t.Bounds.Intersect(b))
+			if in := t.Bounds.Intersect(b); !in.Empty() {
+				u = u.Union(in)
+			}
 		}
-		if covered*10 < area(b) {
+		if u.Empty() || u.Dy()*3 < b.Dy() {
 			out = append(out, b)
 		}
 	}

@@ -47,9 +47,9 @@ func Load(dir string, names ...string) ([]Case, error) {
 		}
 	}
 	sort.Strings(dirs)
-	want := map[string]bool{}
+	want, missing := map[string]bool{}, map[string]bool{}
 	for _, n := range names {
-		want[n] = true
+		want[n], missing[n] = true, true
 	}
 	var out []Case
 	for _, d := range dirs {
@@ -61,10 +61,10 @@ func Load(dir string, names ...string) ([]Case, error) {
 		if err != nil {
 			return nil, err
 		}
-		delete(want, name)
+		delete(missing, name)
 		out = append(out, *c)
 	}
-	for n := range want {
+	for n := range missing {
 		return nil, fmt.Errorf("realeval: no screen %q in %s", n, dir)
 	}
 	if len(out) == 0 {
