@@ -238,10 +238,6 @@ func TestElementPoint(t *testing.T) {
 	}
 }
 
-func close2(a, b [2]float64) bool {
-	return math.Abs(a[0]-b[0]) < 1e-9 && math.Abs(a[1]-b[1]) < 1e-9
-}
-
 func TestFrameAgreesWithPerceptionScale(t *testing.T) {
 	for _, sc := range []perception.Scale{{FromW: 1080, FromH: 2400, ToW: 540, ToH: 1200}, {FromW: 1080, FromH: 2400, ToW: 605, ToH: 1344}, {FromW: 720, FromH: 1280, ToW: 720, ToH: 1280}} {
 		f := FrameFromScale(sc)

@@ -254,8 +254,10 @@ func TestExecutorSettles(t *testing.T) {
 	if !st.Settled || st.Shots != 5 || st.LastDiff != 0 || st.Screenshot == nil {
 		t.Errorf("settle = %+v; want settled after 5 shots", st)
 	}
-	if st.Duration != 500*time.Millisecond || len(clk.slept) != 5 {
-		t.Errorf("settle took %v with sleeps %v; want 500ms", st.Duration, clk.slept)
+	// The first look comes after SettleInitial (5ms by default), then one
+	// every SettleInterval.
+	if st.Duration != 405*time.Millisecond || len(clk.slept) != 5 {
+		t.Errorf("settle took %v with sleeps %v; want 405ms", st.Duration, clk.slept)
 	}
 
 	// A screen that never holds still: the loop is bounded by the timeout.

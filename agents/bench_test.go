@@ -7,13 +7,13 @@ import (
 	"time"
 
 	"github.com/mobagent/mobagent/agents"
-	"github.com/mobagent/mobagent/agents/internal/simtest"
 	"github.com/mobagent/mobagent/agents/offline"
 	"github.com/mobagent/mobagent/agents/trajectory"
 	"github.com/mobagent/mobagent/perception"
 	"github.com/mobagent/mobagent/perception/ocr/tesseract"
 	"github.com/mobagent/mobagent/safety"
 	"github.com/mobagent/mobagent/sim"
+	"github.com/mobagent/mobagent/sim/simtest"
 )
 
 // BenchmarkStepOverhead measures the framework's time per step outside
@@ -41,6 +41,20 @@ func BenchmarkStepOverhead(b *testing.B) {
 			}
 			var total time.Duration
 			steps := 0
+			phases := []*phaseSum{{name: "observe"}, {name: "execute"}, {name: "verify"}, {name: "gate"}, {name: "other"}}
+			timer := agents.ObserverFunc(func(e agents.Event) {
+				if e.Phase != agents.PhaseStep {
+					return
+				}
+				tm := e.Record.Timings
+				parts := []time.Duration{tm.Observe.D(), tm.Execute.D(), tm.Verify.D(), tm.Gate.D()}
+				rest := tm.Total.D()
+				for i, d := range parts {
+					phases[i].sum += d
+					rest -= d
+				}
+				phases[4].sum += rest
+			})
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				// With the trajectory recorder, as the CLI runs.
@@ -49,8 +63,8 @@ func BenchmarkStepOverhead(b *testing.B) {
 					b.Fatal(err)
 				}
 				cfg := agents.Config{Device: ph.Device, Gate: &safety.Gate{Mode: safety.ModeApprove}, Perceiver: p, Perception: perception.PerceiveOptions{OCR: c.ocr},
-					Marks: true, Observers: []agents.Observer{rec}}
-				offline.Configure(&cfg)
+					Observers: []agents.Observer{rec, timer}}
+				cfg.Roles = offline.New(offline.Config{}).Roles()
 				a, err := agents.New(cfg)
 				if err != nil {
 					b.Fatal(err)
@@ -64,10 +78,18 @@ func BenchmarkStepOverhead(b *testing.B) {
 					b.Fatalf("%s: %s %s", task, res.Outcome, res.Reason)
 				}
 				rec.Close()
-				total += res.Totals.Duration - res.Totals.ModelLatency
+				total += res.Totals.Duration.D() - res.Totals.Model.D()
 				steps += res.Totals.Steps
 			}
-			b.ReportMetric(float64(total.Milliseconds())/float64(steps), "overhead-ms/step")
+			b.ReportMetric(float64(total.Microseconds())/1000/float64(steps), "overhead-ms/step")
+			for _, ph := range phases {
+				b.ReportMetric(float64(ph.sum.Microseconds())/1000/float64(steps), ph.name+"-ms/step")
+			}
 		})
 	}
+}
+
+type phaseSum struct {
+	name string
+	sum  time.Duration
 }

@@ -11,13 +11,13 @@ import (
 	"time"
 
 	"github.com/mobagent/mobagent/agents"
-	"github.com/mobagent/mobagent/agents/internal/simtest"
 	"github.com/mobagent/mobagent/agents/offline"
 	"github.com/mobagent/mobagent/agents/trajectory"
 	"github.com/mobagent/mobagent/device/adb"
 	"github.com/mobagent/mobagent/perception/ocr/tesseract"
 	"github.com/mobagent/mobagent/safety"
 	"github.com/mobagent/mobagent/sim"
+	"github.com/mobagent/mobagent/sim/simtest"
 )
 
 var _ agents.Device = (*adb.Device)(nil)
@@ -48,12 +48,10 @@ func (h *harness) config(red *safety.Redactor) agents.Config {
 	// The person asked for the task, so confirmations are approved (the
 	// gate still denies what its rules deny).
 	gate := &safety.Gate{Mode: safety.ModeApprove}
-	return agents.Config{Device: h.phone.Device, Observers: []agents.Observer{rec}, Marks: true, Redactor: red, Gate: gate}
+	return agents.Config{Device: h.phone.Device, Observers: []agents.Observer{rec}, Redactor: red, Gate: gate}
 }
 
 func (h *harness) setting(ns, key string) string { return h.phone.Setting(ns, key) }
-
-var adbServer string
 
 // TestMain re-executes the test binary with OMP_THREAD_LIMIT=1, which
 // Tesseract needs set before the process starts.
@@ -68,21 +66,13 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func server(t *testing.T) string {
-	t.Helper()
-	if adbServer == "" {
-		adbServer = simtest.ADBServer(t)
-	}
-	return adbServer
-}
-
 func TestOfflineToggleWiFi(t *testing.T) {
 	h := newHarness(t, simtest.ADBServer(t))
 	if h.setting("global", "wifi_on") != "1" {
 		t.Fatal("the phone should start with Wi-Fi on")
 	}
 	cfg := h.config(nil)
-	offline.Configure(&cfg)
+	cfg.Roles = offline.New(offline.Config{}).Roles()
 	a, err := agents.New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -113,7 +103,7 @@ func TestOfflineToggleWiFi(t *testing.T) {
 		t.Errorf("the report does not show the task and %d steps", len(steps))
 	}
 	for _, st := range steps {
-		t.Logf("step %d: %s | %v | overhead %v (perceive %v exec %v settle %v)", st.Index, st.ActionText, st.Reflection, st.Timings.Overhead(), st.Timings.Perceive, st.Timings.Execute, st.Timings.Settle)
+		t.Logf("step %d: %s | %v | overhead %v (perceive %v exec %v settle %v)", st.Index, st.ActionText, st.Reflection, st.Timings.Overhead(), st.Timings.Observe, st.Timings.Execute, st.Timings.Settle)
 	}
 }
 
@@ -122,7 +112,7 @@ func TestOfflineToggleWiFi(t *testing.T) {
 func TestInterruptedRunIsFlushed(t *testing.T) {
 	h := newHarness(t, simtest.ADBServer(t))
 	cfg := h.config(nil)
-	offline.Configure(&cfg)
+	cfg.Roles = offline.New(offline.Config{}).Roles()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	cfg.Observers = append(cfg.Observers, agents.ObserverFunc(func(e agents.Event) {
@@ -135,7 +125,7 @@ func TestInterruptedRunIsFlushed(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, err := a.Run(ctx, "Turn on Bluetooth")
-	if err != nil || res.Outcome != agents.OutcomeInterrupted {
+	if !errors.Is(err, agents.ErrInterrupted) || res.Outcome != agents.OutcomeInterrupted {
 		t.Fatalf("outcome %s (%v), want interrupted", res.Outcome, err)
 	}
 	run, steps, err := trajectory.Load(h.dir)
@@ -163,7 +153,7 @@ func TestStops(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := agents.Config{Device: h.phone.Device, Gate: &safety.Gate{Mode: safety.ModeApprove}, Limits: c.limits}
-			offline.Configure(&cfg)
+			cfg.Roles = offline.New(offline.Config{}).Roles()
 			a, err := agents.New(cfg)
 			if err != nil {
 				t.Fatal(err)
@@ -192,7 +182,7 @@ func TestOfflineBluetoothDump(t *testing.T) {
 	}
 	h := newHarness(t, simtest.ADBServer(t))
 	cfg := h.config(nil)
-	offline.Configure(&cfg)
+	cfg.Roles = offline.New(offline.Config{}).Roles()
 	a, _ := agents.New(cfg)
 	res, _ := a.Run(context.Background(), os.Getenv("DUMP"))
 	_, steps, _ := trajectory.Load(h.dir)

@@ -3,24 +3,31 @@ package agents
 import (
 	"time"
 
+	"github.com/mobagent/mobagent/perception"
 	"github.com/mobagent/mobagent/safety"
 )
 
 // Phase names a part of a run.
 type Phase string
 
-// The phases, in the order a step goes through them.
+// The phases, in the order a step goes through them: observe → plan →
+// decide → validate → gate → execute → verify → learn. PhaseAsk replaces
+// gate and execute for ask_user; PhaseReflect and PhaseVerify are parts of
+// verify (what the action did; whether a claimed completion holds);
+// PhaseNote is part of learn.
 const (
 	PhaseRunStart Phase = "run_start"
 	PhaseObserve  Phase = "observe"
 	PhasePlan     Phase = "plan"
 	PhaseDecide   Phase = "decide"
+	PhaseValidate Phase = "validate"
 	PhaseGate     Phase = "gate"
 	PhaseAsk      Phase = "ask"
 	PhaseExecute  Phase = "execute"
 	PhaseReflect  Phase = "reflect"
+	PhaseVerify   Phase = "verify"
 	PhaseNote     Phase = "note"
-	PhaseStep     Phase = "step" // a step is complete; Event.Step holds all of it
+	PhaseStep     Phase = "step" // a step is complete; Event.Record holds all of it
 	PhaseRunEnd   Phase = "run_end"
 )
 
@@ -35,11 +42,12 @@ type RunInfo struct {
 
 // Settings are the knobs a run used, as recorded in the trajectory.
 type Settings struct {
-	Limits      Limits `json:"limits"`
-	Vision      bool   `json:"vision"`
-	OCR         string `json:"ocr"`
-	ConfirmMode string `json:"confirm_mode"`
-	Roles       string `json:"roles"` // which implementation: "model", "offline", or custom
+	Limits      Limits             `json:"limits"`
+	Vision      bool               `json:"vision"`
+	OCR         perception.OCRMode `json:"ocr"`   // auto, always or off
+	Icons       bool               `json:"icons"` // the classical icon detector
+	ConfirmMode safety.Mode        `json:"confirm_mode"`
+	Roles       string             `json:"roles"` // which implementation: "model", "offline", or custom
 }
 
 // Event is one thing that happened in a run. Phase says which fields are
@@ -53,12 +61,13 @@ type Event struct {
 	Run        *RunInfo         // PhaseRunStart
 	Obs        *Observation     // PhaseObserve
 	Plan       *PlanOutput      // PhasePlan
-	Decision   *Decision        // PhaseDecide
-	ActionText string           // PhaseDecide, PhaseGate, PhaseExecute: the action in words
+	Decision   *DecideOutput    // PhaseDecide
+	ActionText string           // PhaseDecide, PhaseValidate, PhaseGate, PhaseExecute: the action in words
 	Gate       *safety.Decision // PhaseGate
-	Ask        *safety.Reply    // PhaseAsk
+	Ask        *Ask             // PhaseAsk
 	Exec       *Exec            // PhaseExecute
 	Reflection *Reflection      // PhaseReflect
+	Verify     *Verification    // PhaseVerify
 	Notes      []string         // PhaseNote: the new notes
 	Record     *Step            // PhaseStep
 	Result     *Result          // PhaseRunEnd

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mobagent/mobagent/actions"
+	"github.com/mobagent/mobagent/format"
 	"github.com/mobagent/mobagent/llm"
 	"github.com/mobagent/mobagent/prompts"
 	"github.com/mobagent/mobagent/safety"
@@ -34,19 +35,35 @@ type TeamConfig struct {
 	Now func() time.Time
 }
 
-func withRedactor(c TeamConfig, r *safety.Redactor) TeamConfig {
-	if c.Redactor == nil {
-		c.Redactor = r
-	}
-	return c
-}
-
-// Team is a set of the four roles.
+// Team is a set of the four roles, and the name the trajectory gives them
+// ("model", "offline", or a custom name).
 type Team struct {
+	Name      string
 	Planner   Planner
 	Decider   Decider
 	Reflector Reflector
 	Notetaker Notetaker
+}
+
+func (t Team) complete() bool {
+	return t.Planner != nil && t.Decider != nil && t.Reflector != nil && t.Notetaker != nil
+}
+
+// fill returns t with its missing roles taken from o.
+func (t Team) fill(o Team) Team {
+	if t.Planner == nil {
+		t.Planner = o.Planner
+	}
+	if t.Decider == nil {
+		t.Decider = o.Decider
+	}
+	if t.Reflector == nil {
+		t.Reflector = o.Reflector
+	}
+	if t.Notetaker == nil {
+		t.Notetaker = o.Notetaker
+	}
+	return t
 }
 
 // NewModelTeam returns the four roles backed by m and the prompt templates.
@@ -63,7 +80,7 @@ func NewModelTeam(m llm.Model, cfg TeamConfig) Team {
 		cfg.Now = time.Now
 	}
 	mr := &modelRoles{m: m, cfg: cfg}
-	return Team{Planner: mr, Decider: mr, Reflector: mr, Notetaker: mr}
+	return Team{Name: "model", Planner: mr, Decider: mr, Reflector: mr, Notetaker: mr}
 }
 
 type modelRoles struct {
@@ -100,13 +117,13 @@ func (mr *modelRoles) generate(ctx context.Context, role, user string, images ..
 	start := mr.cfg.Now()
 	resp, err := mr.m.Generate(ctx, []llm.Message{llm.System(sys), llm.User(parts...)}, opts...)
 	if err != nil {
-		call.Latency = mr.cfg.Now().Sub(start)
+		call.Latency = format.Ms(mr.cfg.Now().Sub(start))
 		call.Err = mr.cfg.Redactor.String(err.Error())
 		return "", call, fmt.Errorf("the %s model call failed: %w", role, err)
 	}
-	call.Model, call.Response, call.Usage, call.Cost, call.Latency = resp.Model, mr.cfg.Redactor.String(resp.Text), resp.Usage, resp.Cost, resp.Latency
+	call.Model, call.Response, call.Usage, call.Cost, call.Latency = resp.Model, mr.cfg.Redactor.String(resp.Text), resp.Usage, resp.Cost, format.Ms(resp.Latency)
 	if call.Latency == 0 {
-		call.Latency = mr.cfg.Now().Sub(start)
+		call.Latency = format.Ms(mr.cfg.Now().Sub(start))
 	}
 	return resp.Text, call, nil
 }
@@ -139,7 +156,7 @@ func promptHistory(h []StepSummary) []prompts.Step {
 // Plan asks the model for a plan.
 func (mr *modelRoles) Plan(ctx context.Context, in PlanInput) (PlanOutput, error) {
 	d := prompts.PlannerData{Task: in.Task, Screen: wrapScreen(in.Obs), Notes: in.Notes, History: promptHistory(in.History), Failure: in.Failure,
-		Tips: in.Tips, Shortcuts: in.Shortcuts}
+		Tips: in.Tips, Shortcuts: in.Shortcuts, Instructions: in.Instructions}
 	if in.Plan != nil {
 		d.Subgoals, d.Current, d.Progress = in.Plan.Subgoals, in.Plan.Current, in.Plan.Progress
 	}
@@ -177,15 +194,16 @@ func (mr *modelRoles) Plan(ctx context.Context, in PlanInput) (PlanOutput, error
 }
 
 // Decide asks the model for the next action.
-func (mr *modelRoles) Decide(ctx context.Context, in DecideInput) (Decision, error) {
+func (mr *modelRoles) Decide(ctx context.Context, in DecideInput) (DecideOutput, error) {
 	d := prompts.DecisionData{Task: in.Task, Screen: wrapScreen(in.Obs), HasImage: mr.cfg.Vision && in.Obs.Marks != nil,
-		Notes: in.Notes, History: promptHistory(in.History), Tips: in.Tips, Shortcuts: in.Shortcuts, LastError: in.LastError, Secrets: in.Secrets}
+		Notes: in.Notes, History: promptHistory(in.History), Tips: in.Tips, Shortcuts: in.Shortcuts, LastError: in.LastError, Secrets: in.Secrets,
+		Instructions: in.Instructions}
 	if in.Plan != nil {
 		d.Subgoals, d.Current, d.Subgoal, d.Progress = in.Plan.Subgoals, in.Plan.Current, in.Plan.Subgoal(), in.Plan.Progress
 	}
 	user, err := mr.cfg.Prompts.Render(prompts.Decision, d)
 	if err != nil {
-		return Decision{}, err
+		return DecideOutput{}, err
 	}
 	var imgs []image.Image
 	po := actions.ParseOptions{}
@@ -194,7 +212,7 @@ func (mr *modelRoles) Decide(ctx context.Context, in DecideInput) (Decision, err
 		po.ImageSize = in.Obs.Marks.Bounds().Size()
 	}
 	text, call, err := mr.generate(ctx, "decision", user, imgs...)
-	out := Decision{Calls: []Call{call}}
+	out := DecideOutput{Calls: []Call{call}}
 	if err != nil {
 		return out, err
 	}
@@ -219,7 +237,7 @@ func (mr *modelRoles) Reflect(ctx context.Context, in ReflectInput) (Reflection,
 	if r, ok := ObviousReflection(in); ok {
 		return r, nil
 	}
-	d := prompts.ReflectorData{Task: in.Task, Subgoal: in.Subgoal, Action: describe(in.Decision.Action, in.Before.Screen), Expect: in.Decision.Expect,
+	d := prompts.ReflectorData{Task: in.Task, Subgoal: in.Subgoal, Action: actions.Describe(in.Decision.Action, in.Before.Screen), Expect: in.Decision.Expect,
 		Before: wrapScreen(in.Before), After: wrapScreen(in.After), Change: describeChange(in), Candidates: len(in.Candidates) > 0,
 		HasImages: mr.cfg.Vision}
 	if in.ExecErr != nil {
@@ -302,25 +320,18 @@ func parseVerdict(s string) Verdict {
 	if s == "" {
 		return ""
 	}
-	switch strings.ToUpper(s[:1]) {
-	case "A":
-		if len(s) == 1 || !isLetter(s[1]) {
-			return VerdictSuccess
-		}
-	case "B":
-		if len(s) == 1 || !isLetter(s[1]) {
-			return VerdictWrongPage
-		}
-	case "C":
-		if len(s) == 1 || !isLetter(s[1]) {
-			return VerdictNoChange
-		}
+	letter := map[byte]Verdict{'A': VerdictSuccess, 'B': VerdictWrongPage, 'C': VerdictNoChange}
+	switch low := strings.ToLower(s); {
+	case low == string(VerdictSuccess), low == string(VerdictWrongPage), low == string(VerdictNoChange):
+		return Verdict(low)
 	}
-	// Free text: look for a lone letter such as "Outcome: B".
+	if v, ok := letter[s[0]&^0x20]; ok && (len(s) == 1 || !isLetter(s[1])) {
+		return v
+	}
+	// Free text: look for a lone capital letter such as "Outcome: B".
 	for i := 0; i < len(s); i++ {
-		c := s[i] &^ 0x20
-		if (c == 'A' || c == 'B' || c == 'C') && (i == 0 || !isLetter(s[i-1])) && (i+1 == len(s) || !isLetter(s[i+1])) && s[i] >= 'A' && s[i] <= 'C' {
-			return Verdict(string(c))
+		if v, ok := letter[s[i]]; ok && (i == 0 || !isLetter(s[i-1])) && (i+1 == len(s) || !isLetter(s[i+1])) {
+			return v
 		}
 	}
 	return ""

@@ -10,13 +10,13 @@ import (
 	"testing"
 
 	"github.com/mobagent/mobagent/agents"
-	"github.com/mobagent/mobagent/agents/internal/simtest"
 	"github.com/mobagent/mobagent/agents/offline"
 	"github.com/mobagent/mobagent/agents/trajectory"
 	"github.com/mobagent/mobagent/llm/llmtest"
 	"github.com/mobagent/mobagent/perception"
 	"github.com/mobagent/mobagent/perception/ocr/tesseract"
 	"github.com/mobagent/mobagent/safety"
+	"github.com/mobagent/mobagent/sim/simtest"
 )
 
 // script adds a reply for role that answers only a request whose prompt
@@ -53,6 +53,7 @@ func runModel(t *testing.T, h *harness, s *llmtest.Server, task string, red *saf
 	if _, err := trajectory.WriteReport(h.dir); err != nil {
 		t.Fatal(err)
 	}
+	validateRunDir(t, h.dir)
 	return res, run, steps
 }
 
@@ -91,8 +92,8 @@ func TestModelToggleBluetooth(t *testing.T) {
 		t.Errorf("the decision prompt does not wrap the screen:\n%s", p)
 	}
 	for _, st := range steps[:3] {
-		if st.Gate == nil || !st.Gate.Allowed() || len(st.Audit) == 0 {
-			t.Errorf("step %d: gate %+v, %d audit records", st.Index, st.Gate, len(st.Audit))
+		if st.Gate == nil || !st.Gate.Allowed() || st.Gate.Rule == "" || st.Gate.AnsweredBy == "" {
+			t.Errorf("step %d: gate %+v; want an allowed decision naming its rule and who answered", st.Index, st.Gate)
 		}
 	}
 }
@@ -109,7 +110,7 @@ func TestModelRecoversFromWrongPage(t *testing.T) {
 	script(s, "reflector", `{"outcome":"B","note":"this is Network & internet, not Connected devices; go back and open Connected devices"}`,
 		"Action taken: tap element 4", `Expected: the Connected devices page`)
 	script(s, "planner", `{"thought":"back on the main list","subgoals":["Open Connected devices","Turn Bluetooth on"],"current":0,"progress":"Settings is open"}`,
-		"The plan needs revising", "outcome B", `<button id=5 text="Connected devices`)
+		"The plan needs revising", "outcome wrong_page", `<button id=5 text="Connected devices`)
 	script(s, "decision", `{"action":{"action":"tap","element":5},"expect":"the Connected devices page","subgoal_done":true}`,
 		`<button id=5 text="Connected devices`, "go back and open Connected devices")
 	script(s, "decision", `{"action":{"action":"tap","element":4},"expect":"Bluetooth on"}`, `Bluetooth Off`)
@@ -123,11 +124,11 @@ func TestModelRecoversFromWrongPage(t *testing.T) {
 		t.Errorf("bluetooth_on = %q, want 1", got)
 	}
 	st := steps[1]
-	if st.Reflection == nil || st.Reflection.Verdict != agents.VerdictWrongPage || st.Reflection.Skipped || st.Exec == nil || st.Exec.Recovery == "" {
-		t.Fatalf("step 2 should be judged B by the model and recovered: %+v %+v", st.Reflection, st.Exec)
+	if st.Reflection == nil || st.Reflection.Verdict != agents.VerdictWrongPage || st.Reflection.Skipped || st.Recovery == nil || st.Recovery.Exec == nil || st.Recovery.Error != "" {
+		t.Fatalf("step 2 should be judged wrong_page by the model and recovered: %+v %+v", st.Reflection, st.Recovery)
 	}
-	if !steps[2].Replanned || !strings.Contains(steps[2].Screen.Activity, ".Settings") {
-		t.Errorf("step 3 should start replanned on the Settings list, got activity %q replanned %v", steps[2].Screen.Activity, steps[2].Replanned)
+	if steps[2].Plan == nil || !strings.Contains(steps[2].Screen.Activity, ".Settings") {
+		t.Errorf("step 3 should start replanned on the Settings list, got activity %q plan %v", steps[2].Screen.Activity, steps[2].Plan)
 	}
 	if per := float64(res.Totals.ModelCalls) / float64(res.Totals.Steps); per > 2.5 {
 		t.Errorf("%.2f model calls per step, want at most 2.5", per)
@@ -180,7 +181,7 @@ func TestModelSendsMessage(t *testing.T) {
 func TestOfflineSendsMessage(t *testing.T) {
 	h := newHarness(t, simtest.ADBServer(t))
 	cfg := h.config(nil)
-	offline.Configure(&cfg)
+	cfg.Roles = offline.New(offline.Config{}).Roles()
 	a, err := agents.New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -210,7 +211,7 @@ func TestSecretsStayOutOfRunAndPrompts(t *testing.T) {
 	script(s, "decision", `{"action":{"action":"open_app","app":"Messages"},"subgoal_done":true}`, "NOTE_PIN")
 	script(s, "decision", `{"action":{"action":"tap","element":9},"expect":"the conversation with Mom"}`, `text="Mom `, "[REDACTED:OTP]")
 	script(s, "decision", `{"action":{"action":"type","element":8,"secret":"NOTE_PIN"}}`, `<input id=8 hint="Text message">`)
-	script(s, "reflector", `{"outcome":"A","note":"typed"}`, "type secret NOTE_PIN", "[REDACTED:NOTE_PIN]")
+	script(s, "reflector", `{"outcome":"A","note":"typed"}`, "type the secret NOTE_PIN", "[REDACTED:NOTE_PIN]")
 	script(s, "decision", `{"action":{"action":"tap","element":9},"expect":"sent"}`, "[REDACTED:NOTE_PIN]")
 	script(s, "reflector", `{"outcome":"A","note":"sent"}`, "Action taken: tap element 9")
 	script(s, "decision", `{"action":{"action":"done","status":"success"}}`)
@@ -334,14 +335,14 @@ func TestModelFindsPrice(t *testing.T) {
 	}
 	_, steps, _ := trajectory.Load(h.dir)
 	for _, st := range steps {
-		t.Logf("step %d: %s (overhead %v, perceive %v)", st.Index, st.ActionText, st.Timings.Overhead(), st.Timings.Perceive)
+		t.Logf("step %d: %s (overhead %v, perceive %v)", st.Index, st.ActionText, st.Timings.Overhead(), st.Timings.Observe)
 	}
 }
 
 func TestOfflineFindsPrice(t *testing.T) {
 	h := newHarness(t, simtest.ADBServer(t))
 	cfg := h.config(nil)
-	offline.Configure(&cfg)
+	cfg.Roles = offline.New(offline.Config{}).Roles()
 	a, err := agents.New(cfg)
 	if err != nil {
 		t.Fatal(err)

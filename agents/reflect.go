@@ -49,7 +49,7 @@ func ObviousReflection(in ReflectInput) (Reflection, bool) {
 			return certain(VerdictSuccess, "the app is in front", fmt.Sprintf("%s is open", a.App))
 		}
 	case actions.Tap, actions.LongPress:
-		el, ok := targetElement(a, before, in.Result.Point)
+		el, ok := tappedControl(a, before, in.Result.Point)
 		if ok && el.Checkable {
 			if now, found := sameControl(el, after); found {
 				if now.Checked != el.Checked {
@@ -124,32 +124,6 @@ func onOff(on bool) string {
 	}
 	return "off"
 }
-
-// targetElement finds the element a tap hit.
-func targetElement(a actions.Action, s *perception.Screen, p *image.Point) (perception.Element, bool) {
-	var t actions.Target
-	switch v := a.(type) {
-	case actions.Tap:
-		t = v.Target
-	case actions.LongPress:
-		t = v.Target
-	}
-	if t.Element > 0 {
-		return s.Element(t.Element)
-	}
-	if p == nil {
-		return perception.Element{}, false
-	}
-	best, found := perception.Element{}, false
-	for _, e := range s.Elements {
-		if p.In(e.Bounds) && (e.Clickable || e.Checkable) && (!found || area(e.Bounds) < area(best.Bounds)) {
-			best, found = e, true
-		}
-	}
-	return best, found
-}
-
-func area(r image.Rectangle) int { return r.Dx() * r.Dy() }
 
 // sameControl finds the checkable element of after at el's place.
 func sameControl(el perception.Element, after *perception.Screen) (perception.Element, bool) {
@@ -259,71 +233,12 @@ func taskWords(task string) []string {
 	return out
 }
 
-// describe puts an action in words for people and prompts: `tap 5
-// "Wi-Fi"`, `type "hello" into 3`, `open app Settings`.
-func describe(a actions.Action, s *perception.Screen) string {
-	label := func(id int) string {
-		if s == nil || id <= 0 {
-			return ""
-		}
-		if e, ok := s.Element(id); ok && e.Label() != "" {
-			return " " + strconv.Quote(shortLabel(e))
-		}
-		return ""
+// tappedControl is the clickable or checkable element a tap or long press
+// hit: by id, or under the device point the executor touched.
+func tappedControl(a actions.Action, s *perception.Screen, p *image.Point) (perception.Element, bool) {
+	t, _ := actions.ActionTarget(a)
+	if t.Element == 0 && p != nil {
+		t = actions.Target{Point: &actions.Point{X: float64(p.X), Y: float64(p.Y), Space: actions.SpacePixels}}
 	}
-	target := func(t actions.Target) string {
-		if t.Element > 0 {
-			return fmt.Sprintf("element %d%s", t.Element, label(t.Element))
-		}
-		if t.Point != nil {
-			return fmt.Sprintf("point (%g, %g)", t.Point.X, t.Point.Y)
-		}
-		return "nothing"
-	}
-	switch v := a.(type) {
-	case actions.Tap:
-		return "tap " + target(v.Target)
-	case actions.LongPress:
-		return "long-press " + target(v.Target)
-	case actions.Swipe:
-		if v.From != nil && v.To != nil {
-			return fmt.Sprintf("swipe from (%g, %g) to (%g, %g)", v.From.X, v.From.Y, v.To.X, v.To.Y)
-		}
-		return "swipe " + string(v.Direction)
-	case actions.Type:
-		what := strconv.Quote(v.Text)
-		if v.Secret != "" {
-			what = "secret " + v.Secret
-		}
-		s := "type " + what
-		if v.Element > 0 {
-			s += fmt.Sprintf(" into element %d%s", v.Element, label(v.Element))
-		}
-		if v.Submit {
-			s += " and press enter"
-		}
-		return s
-	case actions.Key:
-		return "press " + string(v.Key)
-	case actions.OpenApp:
-		return "open app " + v.App
-	case actions.Wait:
-		return "wait " + v.Duration.String()
-	case actions.Done:
-		if v.Answer != "" {
-			return fmt.Sprintf("done (%s): %s", v.Status, v.Answer)
-		}
-		return fmt.Sprintf("done (%s)", v.Status)
-	case actions.AskUser:
-		return "ask the person: " + v.Question
-	case actions.Refuse:
-		return "refuse: " + v.Reason
-	case actions.RunShortcut:
-		return "run shortcut " + v.Name
-	}
-	return fmt.Sprintf("%T", a)
+	return actions.TargetElement(t, s, actions.Frame{}, func(e perception.Element) bool { return e.Clickable || e.Checkable })
 }
-
-// Describe puts an action in words, naming the element it targets on s (which
-// may be nil).
-func Describe(a actions.Action, s *perception.Screen) string { return describe(a, s) }

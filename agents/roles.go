@@ -3,10 +3,10 @@ package agents
 import (
 	"context"
 	"image"
-	"time"
 
 	"github.com/mobagent/mobagent/actions"
 	"github.com/mobagent/mobagent/device"
+	"github.com/mobagent/mobagent/format"
 	"github.com/mobagent/mobagent/llm"
 	"github.com/mobagent/mobagent/perception"
 )
@@ -25,7 +25,7 @@ type Planner interface {
 
 // Decider picks the next action.
 type Decider interface {
-	Decide(ctx context.Context, in DecideInput) (Decision, error)
+	Decide(ctx context.Context, in DecideInput) (DecideOutput, error)
 }
 
 // Reflector judges what an action did.
@@ -76,6 +76,14 @@ type Recaller interface {
 	Recall(ctx context.Context, q MemoryQuery) (Recall, error)
 }
 
+// ShortcutRunner is an optional Memory ability: it runs stored shortcuts,
+// verified screen by screen, on the run's device. New gives the resolver it
+// returns to the executor (unless Config.Executor.Shortcuts is set), so
+// run_shortcut actions work without wiring the two by hand.
+type ShortcutRunner interface {
+	ShortcutResolver(dev Device, p *perception.Perceiver, opts perception.PerceiveOptions) actions.ShortcutResolver
+}
+
 // NoMemory remembers nothing.
 type NoMemory struct{}
 
@@ -90,6 +98,16 @@ type Plan struct {
 	Subgoals []string `json:"subgoals"`
 	Current  int      `json:"current"` // index into Subgoals
 	Progress string   `json:"progress,omitempty"`
+}
+
+// Clone returns a copy of p that shares nothing with it (nil for nil).
+func (p *Plan) Clone() *Plan {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	c.Subgoals = append([]string(nil), p.Subgoals...)
+	return &c
 }
 
 // Subgoal returns the current subgoal, or "" when there is none.
@@ -131,6 +149,9 @@ type PlanInput struct {
 	// Tips and Shortcuts come from Memory (see Recall).
 	Tips      []string
 	Shortcuts []string
+	// Instructions are what the person added during the run
+	// (Agent.Instruct), oldest first: the person's own words.
+	Instructions []string
 }
 
 // PlanOutput is the planner's answer.
@@ -153,10 +174,12 @@ type DecideInput struct {
 	Shortcuts []string // shortcuts run_shortcut may run (see Recall)
 	LastError string   // why the previous step failed
 	Secrets   []string // names type_secret may use
+	// Instructions are what the person added during the run.
+	Instructions []string
 }
 
-// Decision is the decision role's answer.
-type Decision struct {
+// DecideOutput is the decision role's answer.
+type DecideOutput struct {
 	Thought     string         `json:"thought,omitempty"`
 	Action      actions.Action `json:"-"`
 	Expect      string         `json:"expect,omitempty"`       // what the screen should show afterwards
@@ -167,11 +190,12 @@ type Decision struct {
 // Verdict is a reflection's judgement of one action.
 type Verdict string
 
-// Reflection verdicts.
+// Reflection verdicts. (The reflector's prompt asks for the letters A, B and
+// C, as Mobile-Agent-v2 does; the model role maps them to these words.)
 const (
-	VerdictSuccess   Verdict = "A" // the action did what was expected
-	VerdictWrongPage Verdict = "B" // it led somewhere wrong; go back
-	VerdictNoChange  Verdict = "C" // nothing changed
+	VerdictSuccess   Verdict = "success"    // the action did what was expected
+	VerdictWrongPage Verdict = "wrong_page" // it led somewhere wrong; go back
+	VerdictNoChange  Verdict = "no_change"  // nothing changed
 )
 
 // ReflectInput is what the reflector sees.
@@ -180,7 +204,7 @@ type ReflectInput struct {
 	Subgoal  string
 	Before   Observation
 	After    Observation
-	Decision Decision
+	Decision DecideOutput
 	Result   actions.Result
 	ExecErr  error
 	Diff     perception.DiffResult
@@ -198,9 +222,10 @@ type Reflection struct {
 	Skipped bool   `json:"skipped,omitempty"`
 	Reason  string `json:"reason,omitempty"`
 	// Notes, when NotesTaken, are facts the reflector noted, so the
-	// notetaker is not asked this step.
-	Notes      []string `json:"notes,omitempty"`
-	NotesTaken bool     `json:"notes_taken,omitempty"`
+	// notetaker is not asked this step. The step record keeps them once, as
+	// its new notes.
+	Notes      []string `json:"-"`
+	NotesTaken bool     `json:"-"`
 	Calls      []Call   `json:"-"`
 }
 
@@ -227,7 +252,21 @@ type Call struct {
 	Response string        `json:"response"`
 	Usage    llm.Usage     `json:"usage"`
 	Cost     float64       `json:"cost"`
-	Latency  time.Duration `json:"latency_ns"`
+	Latency  format.Millis `json:"latency_ms"`
 	Images   int           `json:"images,omitempty"`
 	Err      string        `json:"error,omitempty"`
+}
+
+// Verification is the verify phase's judgement of a claimed completion.
+type Verification struct {
+	// Verified is set when the final screen shows the task done.
+	Verified bool `json:"verified"`
+	// By says how: "evidence" (read off the screen: a switch's state, a
+	// field's text, the sent message in its thread, the app in front),
+	// "verifier" (one model call with the final screen and the evidence),
+	// or "unchecked" (the roles have no verifier and the task names nothing
+	// the screen can show; the claim is taken on its word).
+	By       string   `json:"by"`
+	Evidence []string `json:"evidence,omitempty"`
+	Reason   string   `json:"reason"`
 }

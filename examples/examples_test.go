@@ -22,7 +22,7 @@ func TestExamples(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{"observer", nil, []string{"step 1 decide: open app Settings", "reflect: A", "outcome: success"}},
+		{"observer", nil, []string{"step 1 decide: open app Settings", "reflect: success", "outcome: success"}},
 		{"customrole", nil, []string{"outcome: success", "Dark theme is on"}},
 		{"simrun", []string{"-task", "Turn off Wi-Fi", "-out", filepath.Join(t.TempDir(), "run")}, []string{"outcome: success", "report: "}},
 	} {

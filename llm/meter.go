@@ -4,6 +4,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/mobagent/mobagent/format"
 )
 
 // Meter accumulates usage and cost across calls. It is safe for concurrent
@@ -22,7 +24,7 @@ type ModelUsage struct {
 	PromptTokens     int           `json:"prompt_tokens"`
 	CompletionTokens int           `json:"completion_tokens"`
 	Cost             float64       `json:"cost_usd"`
-	Latency          time.Duration `json:"latency_ns"`
+	Latency          format.Millis `json:"latency_ms"`
 	UnpricedCalls    int           `json:"unpriced_calls,omitempty"` // calls of a remote model with no known price
 }
 
@@ -38,7 +40,7 @@ func (m *Meter) Record(model string, u Usage, cost float64, latency time.Duratio
 	mu.PromptTokens += u.PromptTokens
 	mu.CompletionTokens += u.CompletionTokens
 	mu.Cost += cost
-	mu.Latency += latency
+	mu.Latency += format.Ms(latency)
 	if !priced {
 		mu.UnpricedCalls++
 	}

@@ -33,6 +33,7 @@
 // was committed. A damaged file is refused with ErrCorrupt; Salvage exports
 // what can still be read.
 //
-// Memory holds no prompts of the agents; the one reflection prompt of
-// Evolve is a template that EvolveOptions can replace.
+// Memory holds no prompts and calls no model: learning from a run with a
+// model (tips and a shortcut from one reflection call) is agents/evolve's;
+// ShortcutFromTrajectory and CheckShortcut are the model-free parts it uses.
 package memory

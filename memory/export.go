@@ -1,20 +1,27 @@
 package memory
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 
+	"github.com/mobagent/mobagent/format"
+
 	bolt "go.etcd.io/bbolt"
 )
 
-// DumpFormat names the export format.
-const DumpFormat = "mobagent-memory"
+// DumpKind names the export in its "kind" field.
+const DumpKind = "mobagent-memory"
 
 // Dump is the JSON form of a whole store, as Export writes it and Import
-// reads it.
+// reads it: formats v2 ("format": 2, "kind": "mobagent-memory"; `mobagent
+// schema memory-export`). Import also reads exports of format 1, whose
+// "format" was the string "mobagent-memory" and whose run and benchmark
+// durations were nanoseconds ("duration").
 type Dump struct {
-	Format      string        `json:"format"`
+	Format      int           `json:"format"`
+	Kind        string        `json:"kind"`
 	Schema      int           `json:"schema"`
 	Tips        []Tip         `json:"tips"`
 	Shortcuts   []Shortcut    `json:"shortcuts"`
@@ -73,7 +80,7 @@ func (d *Dump) addRecord(bucket string, k, v []byte) error {
 }
 
 func newDump() *Dump {
-	return &Dump{Format: DumpFormat, Schema: SchemaVersion, Tips: []Tip{}, Shortcuts: []Shortcut{}, Screens: []Screen{},
+	return &Dump{Format: format.Version, Kind: DumpKind, Schema: SchemaVersion, Tips: []Tip{}, Shortcuts: []Shortcut{}, Screens: []Screen{},
 		Transitions: []Transition{}, Runs: []Run{}, Bench: []BenchResult{}}
 }
 
@@ -121,14 +128,22 @@ type ImportStats struct {
 // invalid.
 func (s *Store) Import(r io.Reader) (ImportStats, error) {
 	var st ImportStats
-	dec := json.NewDecoder(r)
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return st, fmt.Errorf("memory: read the import: %w", err)
+	}
+	raw, err = upgradeDump(raw)
+	if err != nil {
+		return st, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	var d Dump
 	if err := dec.Decode(&d); err != nil {
 		return st, fmt.Errorf("%w: the import is not a memory export: %v (produce one with `mobagent memory export`)", ErrInvalid, err)
 	}
-	if d.Format != DumpFormat {
-		return st, fmt.Errorf("%w: the import has format %q, want %q (produce one with `mobagent memory export`)", ErrInvalid, d.Format, DumpFormat)
+	if d.Format != format.Version || d.Kind != DumpKind {
+		return st, fmt.Errorf("%w: the import has format %d and kind %q, want format %d and kind %q (produce one with `mobagent memory export`)", ErrInvalid, d.Format, d.Kind, format.Version, DumpKind)
 	}
 	if d.Schema > currentSchema {
 		return st, fmt.Errorf("%w: the import has schema %d but this mobagent knows up to %d; upgrade mobagent", ErrSchemaTooNew, d.Schema, currentSchema)
@@ -163,7 +178,7 @@ func (s *Store) Import(r io.Reader) (ImportStats, error) {
 			return st, fmt.Errorf("%w: benchmark result %d of the import needs a suite, a task and a run id", ErrInvalid, i+1)
 		}
 	}
-	err := s.update(func(tx *bolt.Tx) error {
+	err = s.update(func(tx *bolt.Tx) error {
 		put := func(b []byte, k []byte, v any, n *int) error {
 			*n++
 			return putJSON(tx.Bucket(b), k, v)
@@ -205,4 +220,51 @@ func (s *Store) Import(r io.Reader) (ImportStats, error) {
 		return ImportStats{}, err
 	}
 	return st, nil
+}
+
+// upgradeDump turns a format-1 export into format 2 (see Dump); a format-2
+// export is returned as it is.
+func upgradeDump(raw []byte) ([]byte, error) {
+	var head struct {
+		Format json.RawMessage `json:"format"`
+	}
+	if err := json.Unmarshal(raw, &head); err != nil {
+		return nil, fmt.Errorf("%w: the import is not JSON: %v (produce one with `mobagent memory export`)", ErrInvalid, err)
+	}
+	var old string
+	if json.Unmarshal(head.Format, &old) != nil || old != DumpKind {
+		return raw, nil
+	}
+	var d map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &d); err != nil {
+		return nil, fmt.Errorf("%w: the import is not a memory export: %v", ErrInvalid, err)
+	}
+	d["format"], _ = json.Marshal(format.Version)
+	d["kind"], _ = json.Marshal(DumpKind)
+	for _, k := range []string{"runs", "bench"} {
+		var recs []map[string]json.RawMessage
+		if len(d[k]) == 0 || json.Unmarshal(d[k], &recs) != nil {
+			continue
+		}
+		for _, rec := range recs {
+			nanosToMillis(rec)
+		}
+		d[k], _ = json.Marshal(recs)
+	}
+	return json.Marshal(d)
+}
+
+// nanosToMillis renames a record's "duration" in nanoseconds to
+// "duration_ms" (formats v2).
+func nanosToMillis(rec map[string]json.RawMessage) bool {
+	v, ok := rec["duration"]
+	if !ok {
+		return false
+	}
+	var ns float64
+	if json.Unmarshal(v, &ns) == nil {
+		rec["duration_ms"], _ = json.Marshal(format.Millis(ns))
+	}
+	delete(rec, "duration")
+	return true
 }

@@ -1,15 +1,12 @@
 package memory
 
 import (
-	"context"
 	"fmt"
 	"image"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mobagent/mobagent/actions"
-	"github.com/mobagent/mobagent/llm/llmtest"
 	"github.com/mobagent/mobagent/perception"
 )
 
@@ -226,81 +223,5 @@ func TestShortcutFromTrajectory(t *testing.T) {
 	}
 	if _, err := ShortcutFromTrajectory(RunSummary{Outcome: "failure", Steps: darkRun().Steps}, ""); err == nil {
 		t.Error("a failed run became a shortcut")
-	}
-}
-
-func TestEvolveWithAScriptedModel(t *testing.T) {
-	srv := llmtest.NewServer(t)
-	srv.Reply("Here is what I learned:\n```json\n"+`{
-  "tips": [
-    "Dark theme is a switch on the Display page of Settings.",
-    {"app": "com.android.settings", "text": "Open Display from the Settings main page; it is visible without scrolling.",},
-    {"app": "*", "text": ""}
-  ],
-  "shortcut": {"name": "Turn on dark theme", "description": "turn the dark theme on", "app": "com.android.settings",
-    "steps": [
-      {"action": "tap", "target": {"text": "Display", "resource_id": "com.android.settings:id/dashboard_tile_7"}, "expect": {"present": [{"text": "Dark theme"}]}},
-      {"action": "click", "target": "Dark theme"}
-    ]}
-}`+"\n```").When(llmtest.Contains("Turn on the dark theme"), llmtest.JSONMode())
-	s := openTemp(t, Options{NoSync: true})
-	if _, err := s.PutTip(Tip{App: "com.android.settings", Text: "Dark theme is a switch on the Display page of Settings"}); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	res, err := s.Evolve(ctx, srv.Client(), darkRun())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Calls != 1 || len(res.Tips.Added) != 1 || len(res.Tips.Merged) != 1 {
-		t.Errorf("tips: %+v (rejected %v)", res.Tips, res.Rejected)
-	}
-	if res.ShortcutSource != "model" || res.Shortcut == nil || res.Shortcut.Name != "turn_dark_theme" || res.Shortcut.Steps[1].Action != actions.KindTap {
-		t.Fatalf("shortcut = %+v from %q (rejected %v)", res.Shortcut, res.ShortcutSource, res.Rejected)
-	}
-	if _, err := s.Shortcut("turn_dark_theme"); err != nil {
-		t.Errorf("the shortcut was not stored: %v", err)
-	}
-	prompt := srv.Request(0).Text()
-	for _, want := range []string{"Turn on the dark theme", "Dark theme is a switch", `text="Display Dark theme, font size, brightness"`, "reflection: A: Display opened"} {
-		if !strings.Contains(prompt, want) {
-			t.Errorf("the prompt lacks %q:\n%s", want, prompt)
-		}
-	}
-}
-
-func TestEvolveRejectsAShortcutOffTheRecordedScreens(t *testing.T) {
-	srv := llmtest.NewServer(t)
-	srv.ReplyJSON(map[string]any{"tips": []string{}, "shortcut": map[string]any{"name": "x", "steps": []any{
-		map[string]any{"action": "tap", "target": map[string]any{"text": "Colour palette"}},
-	}}})
-	s := openTemp(t, Options{NoSync: true})
-	res, err := s.Evolve(context.Background(), srv.Client(), darkRun())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Rejected) == 0 || !strings.Contains(res.Rejected[0], "Colour palette") {
-		t.Errorf("rejected = %v", res.Rejected)
-	}
-	// The trajectory fallback takes its place, under the model's name.
-	if res.ShortcutSource != "trajectory" || res.Shortcut == nil || res.Shortcut.Name != "x" {
-		t.Errorf("shortcut %+v from %q", res.Shortcut, res.ShortcutSource)
-	}
-}
-
-func TestParseReflectionTolerance(t *testing.T) {
-	for _, in := range []string{
-		`{"tips": ["a"], "shortcut": null}`,
-		"Sure!\n```json\n{\"tips\": [\"a\",], }\n```",
-		`<think>{not json}</think> {"tips": [{"tip": "a"}]}`,
-	} {
-		r, err := ParseReflection(in)
-		if err != nil || len(r.Tips) != 1 || r.Tips[0].Text != "a" {
-			t.Errorf("ParseReflection(%q) = %+v, %v", in, r, err)
-		}
-	}
-	if _, err := ParseReflection("no json here"); err == nil {
-		t.Error("prose parsed")
 	}
 }

@@ -11,8 +11,8 @@ import (
 	"github.com/mobagent/mobagent/actions"
 	"github.com/mobagent/mobagent/device/adb"
 	"github.com/mobagent/mobagent/memory"
-	"github.com/mobagent/mobagent/memory/internal/phonetest"
 	"github.com/mobagent/mobagent/perception"
+	"github.com/mobagent/mobagent/sim/simtest"
 )
 
 // rig drives one virtual phone through the real adb server.
@@ -27,7 +27,7 @@ type rig struct {
 
 func newRig(t *testing.T) *rig {
 	t.Helper()
-	_, dev := phonetest.Start(t)
+	dev := simtest.Start(t).Device
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	t.Cleanup(cancel)
 	ex := actions.NewExecutor(dev, actions.ExecutorConfig{SettleTimeout: -1})

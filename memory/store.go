@@ -2,6 +2,7 @@ package memory
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -19,7 +20,7 @@ import (
 )
 
 // SchemaVersion is the layout this package reads and writes.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Bucket names.
 var (
@@ -67,7 +68,7 @@ type Options struct {
 	// may then lose committed data.
 	NoSync bool
 	// MaxTipsPerApp caps the tips kept per app (and for global tips) by
-	// AddTips and Evolve. Zero means 50.
+	// AddTips (and so agents/evolve). Zero means 50.
 	MaxTipsPerApp int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -99,7 +100,7 @@ func defaultPath(getenv func(string) string) (string, error) {
 	if home == "" {
 		h, err := os.UserHomeDir()
 		if err != nil {
-			return "", fmt.Errorf("memory: no default store path: neither XDG_DATA_HOME nor HOME is set; pass a path (--memory PATH): %w", err)
+			return "", fmt.Errorf("memory: no default store path: neither XDG_DATA_HOME nor HOME is set; give the store a path: %w", err)
 		}
 		home = h
 	}
@@ -138,7 +139,7 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	if !opts.ReadOnly {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-			return nil, fmt.Errorf("memory: create the directory of %s: %w (pass another path with --memory)", path, err)
+			return nil, fmt.Errorf("memory: create the directory of %s: %w (give the store another path)", path, err)
 		}
 	}
 	if err := precheck(path); err != nil {
@@ -166,7 +167,7 @@ func Open(path string, opts Options) (*Store, error) {
 func openError(path string, timeout time.Duration, err error) error {
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
-		return fmt.Errorf("%w: %s is held by another mobagent (waited %s); wait for it to finish, or use another file with --memory PATH", ErrLocked, path, timeout)
+		return fmt.Errorf("%w: %s is held by another mobagent (waited %s); wait for it to finish, or use another file", ErrLocked, path, timeout)
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
 		return corruptError(path, err)
 	case errors.Is(err, os.ErrNotExist):
@@ -176,8 +177,25 @@ func openError(path string, timeout time.Duration, err error) error {
 }
 
 func corruptError(path string, err error) error {
-	return fmt.Errorf("%w: %s: %v; export what can be read with `mobagent memory export --salvage --memory %s > memory.json`, move the file away and import the export", ErrCorrupt, path, err, path)
+	return &CorruptError{Path: path, Err: err}
 }
+
+// CorruptError is a damaged store file. It matches ErrCorrupt. Salvage
+// exports what can still be read.
+type CorruptError struct {
+	Path string
+	Err  error
+}
+
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("%v: %s is damaged (%v); export what can still be read (memory.Salvage), move the file away and import the export into a fresh store", ErrCorrupt, e.Path, e.Err)
+}
+
+// Is matches ErrCorrupt.
+func (e *CorruptError) Is(target error) bool { return target == ErrCorrupt }
+
+// Unwrap returns the damage found.
+func (e *CorruptError) Unwrap() error { return e.Err }
 
 // precheck reads the meta pages of an existing file before Bolt maps it, so
 // that a truncated file is refused instead of faulting on a missing page.
@@ -376,6 +394,39 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{to: 2, name: "durations of runs and benchmark results in milliseconds (formats v2)", fn: func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketRuns, bucketBench} {
+			b := tx.Bucket(name)
+			if b == nil {
+				continue
+			}
+			type kv struct{ k, v []byte }
+			var upd []kv
+			err := b.ForEach(func(k, v []byte) error {
+				var rec map[string]json.RawMessage
+				if err := json.Unmarshal(v, &rec); err != nil {
+					return fmt.Errorf("record %q of %s: %w", k, name, err)
+				}
+				if nanosToMillis(rec) {
+					nv, err := json.Marshal(rec)
+					if err != nil {
+						return err
+					}
+					upd = append(upd, kv{append([]byte(nil), k...), nv})
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			for _, u := range upd {
+				if err := b.Put(u.k, u.v); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}},
 }
 
 // currentSchema is SchemaVersion, a variable so tests can add a migration.
@@ -407,7 +458,7 @@ func (s *Store) migrate() error {
 		return corruptError(s.path, err)
 	}
 	if ver > currentSchema {
-		return fmt.Errorf("%w: %s has schema version %d but this mobagent knows up to %d; upgrade mobagent, or use another file with --memory PATH", ErrSchemaTooNew, s.path, ver, currentSchema)
+		return fmt.Errorf("%w: %s has schema version %d but this mobagent knows up to %d; upgrade mobagent, or use another file", ErrSchemaTooNew, s.path, ver, currentSchema)
 	}
 	if ver == currentSchema {
 		return nil

@@ -20,6 +20,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/mobagent/mobagent/actions"
+	"github.com/mobagent/mobagent/format"
 )
 
 var t0 = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -88,11 +89,11 @@ func fillStore(t testing.TB, s *Store) {
 		}
 	}
 	if err := s.RecordRun(Run{ID: "run-1", Task: "turn on dark theme", App: "com.android.settings", Outcome: "success", Steps: 4,
-		ModelCalls: 9, Cost: 0.0123, Duration: 42 * time.Second, Dir: "/tmp/runs/run-1", Shortcuts: []string{"dark_theme"}}); err != nil {
+		ModelCalls: 9, Cost: 0.0123, Duration: format.Ms(42 * time.Second), Dir: "/tmp/runs/run-1", Shortcuts: []string{"dark_theme"}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.PutBenchResult(BenchResult{Suite: "aitw", Task: "general/17", RunID: "run-1", Model: "openai:gpt-4o", Success: true, Score: 1,
-		Steps: 4, ModelCalls: 9, Cost: 0.01, Duration: time.Minute, Notes: "ok"}); err != nil {
+		Steps: 4, ModelCalls: 9, Cost: 0.01, Duration: format.Ms(time.Minute), Notes: "ok"}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -441,7 +442,7 @@ func TestSecondProcessWaitsThenGetsAClearError(t *testing.T) {
 	if !errors.Is(err, ErrLocked) {
 		t.Fatalf("Open while another process holds the file = %v; want ErrLocked", err)
 	}
-	for _, want := range []string{path, "another mobagent", "--memory"} {
+	for _, want := range []string{path, "another mobagent", "another file"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}
@@ -500,4 +501,68 @@ func TestKill9LosesNothingCommitted(t *testing.T) {
 	}
 	runs, _ := s.Runs()
 	t.Logf("%d acknowledged, %d on disk", len(acked), len(runs))
+}
+
+// A schema-1 store (durations in nanoseconds, as mobagent wrote them before
+// formats v2) is migrated on open: the runs' and benchmark results'
+// durations become milliseconds and nothing else changes.
+func TestMigrateSchema1Durations(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v1.db")
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		meta, _ := tx.CreateBucketIfNotExists([]byte("meta"))
+		meta.Put([]byte("schema"), []byte("1"))
+		for _, b := range dataBuckets {
+			tx.CreateBucketIfNotExists(b)
+		}
+		tx.Bucket(bucketRuns).Put([]byte("run-1"), []byte(`{"id":"run-1","task":"Turn on Wi-Fi","outcome":"success","steps":3,"model_calls":4,"cost":0.01,"started":"2026-05-01T10:00:00Z","duration":42500000000}`))
+		tx.Bucket(bucketBench).Put([]byte("aitw\x00t1\x00r1"), []byte(`{"suite":"aitw","task":"t1","run_id":"r1","success":true,"score":1,"steps":2,"model_calls":2,"cost":0,"duration":1500000,"time":"2026-05-01T10:00:00Z"}`))
+		return nil
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(path, Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if v, _ := s.Schema(); v != SchemaVersion {
+		t.Errorf("schema %d after opening, want %d", v, SchemaVersion)
+	}
+	runs, err := s.Runs()
+	if err != nil || len(runs) != 1 || runs[0].Duration.D() != 42500*time.Millisecond || runs[0].Steps != 3 {
+		t.Fatalf("runs after the migration: %+v, %v; want one run of 42.5 s with 3 steps", runs, err)
+	}
+	br, err := s.BenchResults("aitw")
+	if err != nil || len(br) != 1 || br[0].Duration.D() != 1500*time.Microsecond {
+		t.Fatalf("bench results after the migration: %+v, %v", br, err)
+	}
+}
+
+// A format-1 export (the format string, durations in nanoseconds) imports.
+func TestImportFormat1Export(t *testing.T) {
+	s := openTemp(t, Options{NoSync: true})
+	v1 := `{"format":"mobagent-memory","schema":1,"tips":[{"id":"t1","app":"com.android.settings","text":"Wi-Fi is under Network & internet","shown":0,"helped":0,
+"created":"2026-05-01T10:00:00Z","updated":"2026-05-01T10:00:00Z","last_used":"0001-01-01T00:00:00Z"}],"shortcuts":[],"screens":[],"transitions":[],
+"runs":[{"id":"run-1","task":"t","outcome":"success","steps":1,"model_calls":1,"cost":0,"started":"2026-05-01T10:00:00Z","duration":2000000000}],"bench":[]}`
+	st, err := s.Import(strings.NewReader(v1))
+	if err != nil || st.Tips != 1 || st.Runs != 1 {
+		t.Fatalf("import of a format-1 export: %+v, %v", st, err)
+	}
+	runs, _ := s.Runs()
+	if len(runs) != 1 || runs[0].Duration.D() != 2*time.Second {
+		t.Errorf("runs = %+v; want the 2 s run", runs)
+	}
+	var b strings.Builder
+	if err := s.Export(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `"format": 2`) || !strings.Contains(b.String(), `"duration_ms": 2000`) {
+		t.Errorf("the export is not formats v2:\n%.400s", b.String())
+	}
 }

@@ -2,7 +2,6 @@ package memory
 
 import (
 	"fmt"
-	"image"
 	"strings"
 
 	"github.com/mobagent/mobagent/actions"
@@ -12,7 +11,7 @@ import (
 // Outcome values of a run that count as success.
 const OutcomeSuccess = "success"
 
-// RunSummary is what Evolve and ShortcutFromTrajectory learn from.
+// RunSummary is what agents/evolve and ShortcutFromTrajectory learn from.
 type RunSummary struct {
 	RunID   string
 	Task    string
@@ -37,7 +36,8 @@ type TrajectoryStep struct {
 	Reflection string
 }
 
-func (r RunSummary) succeeded() bool { return strings.EqualFold(r.Outcome, OutcomeSuccess) }
+// Succeeded reports whether the run ended in success.
+func (r RunSummary) Succeeded() bool { return strings.EqualFold(r.Outcome, OutcomeSuccess) }
 
 func (r RunSummary) after(i int) *perception.Screen {
 	if r.Steps[i].After != nil {
@@ -71,7 +71,7 @@ func (e *TrajectoryError) Is(target error) bool { return target == ErrInvalid }
 // parameter whose example is what was typed. An empty name is derived from
 // the task. Terminal actions (done, ask_user, refuse) end the shortcut.
 func ShortcutFromTrajectory(sum RunSummary, name string) (Shortcut, error) {
-	if !sum.succeeded() {
+	if !sum.Succeeded() {
 		return Shortcut{}, fmt.Errorf("%w: run %q ended %q; only a successful run becomes a shortcut", ErrInvalid, sum.RunID, sum.Outcome)
 	}
 	if name == "" {
@@ -118,7 +118,7 @@ func ShortcutFromTrajectory(sum RunSummary, name string) (Shortcut, error) {
 					return Shortcut{}, err
 				}
 				field = *target
-			} else if f, ok := focused(st.Screen); ok {
+			} else if f, ok := focusedField(st.Screen); ok {
 				field = f
 			}
 			pname := paramName(field, usedParams)
@@ -196,41 +196,11 @@ func elementOf(t actions.Target, s *perception.Screen) (perception.Element, erro
 	if t.Point == nil {
 		return perception.Element{}, fmt.Errorf("the action has no target")
 	}
-	x, y := t.Point.X, t.Point.Y
-	switch t.Point.Space {
-	case actions.SpaceUnit:
-		x, y = x*float64(s.Width), y*float64(s.Height)
-	case actions.SpacePermille:
-		x, y = x*float64(s.Width)/1000, y*float64(s.Height)/1000
+	e, ok := actions.TargetElement(t, s, actions.Frame{}, func(e perception.Element) bool { return e.Label() != "" })
+	if !ok {
+		return e, fmt.Errorf("no labelled element lies under the point (%g, %g); a shortcut cannot find it again", t.Point.X, t.Point.Y)
 	}
-	pt := image.Pt(int(x), int(y))
-	var best perception.Element
-	bestArea := -1
-	for _, e := range s.Elements {
-		if !pt.In(e.Bounds) || e.Label() == "" {
-			continue
-		}
-		a := e.Bounds.Dx() * e.Bounds.Dy()
-		if bestArea < 0 || a < bestArea {
-			best, bestArea = e, a
-		}
-	}
-	if bestArea < 0 {
-		return best, fmt.Errorf("no labelled element lies under the point (%g, %g); a shortcut cannot find it again", t.Point.X, t.Point.Y)
-	}
-	return best, nil
-}
-
-func focused(s *perception.Screen) (perception.Element, bool) {
-	if s == nil {
-		return perception.Element{}, false
-	}
-	for _, e := range s.Elements {
-		if e.Focused && e.Editable {
-			return e, true
-		}
-	}
-	return perception.Element{}, false
+	return e, nil
 }
 
 // expectAfter is what the screen after a step shows that the one before did
@@ -302,4 +272,13 @@ func Slug(text string) string {
 		}
 	}
 	return strings.Join(keep, "_")
+}
+
+// focusedField is the field a Type without an element typed into, as the
+// executor finds it (actions.FocusedField).
+func focusedField(s *perception.Screen) (perception.Element, bool) {
+	if s == nil {
+		return perception.Element{}, false
+	}
+	return actions.FocusedField(s)
 }

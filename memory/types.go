@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/mobagent/mobagent/actions"
+	"github.com/mobagent/mobagent/format"
 )
 
 // GlobalApp is the App of a tip that holds for every app.
@@ -151,7 +152,7 @@ type Run struct {
 	OutputTokens int           `json:"output_tokens,omitempty"`
 	Cost         float64       `json:"cost"` // US dollars
 	Started      time.Time     `json:"started"`
-	Duration     time.Duration `json:"duration"`
+	Duration     format.Millis `json:"duration_ms"`
 	Dir          string        `json:"dir,omitempty"` // the trajectory directory
 	Shortcuts    []string      `json:"shortcuts,omitempty"`
 }
@@ -167,7 +168,7 @@ type BenchResult struct {
 	Steps      int           `json:"steps"`
 	ModelCalls int           `json:"model_calls"`
 	Cost       float64       `json:"cost"`
-	Duration   time.Duration `json:"duration"`
+	Duration   format.Millis `json:"duration_ms"`
 	Time       time.Time     `json:"time"`
 	Notes      string        `json:"notes,omitempty"`
 }

@@ -14,33 +14,37 @@ type Step struct {
 
 // PlannerData is what the planner sees.
 type PlannerData struct {
-	Task      string
-	Screen    string   // the current screen, wrapped as untrusted
-	Subgoals  []string // the current plan; empty at the start
-	Current   int      // index of the current subgoal
-	Progress  string
-	Notes     []string
-	History   []Step
-	Failure   string   // why the planner is asked again; empty at the start
-	Tips      []string // from memory
-	Shortcuts []string // from memory: shortcuts the decision role can run
+	Task string
+	// Instructions are what the person added during the run (trusted).
+	Instructions []string
+	Screen       string   // the current screen, wrapped as untrusted
+	Subgoals     []string // the current plan; empty at the start
+	Current      int      // index of the current subgoal
+	Progress     string
+	Notes        []string
+	History      []Step
+	Failure      string   // why the planner is asked again; empty at the start
+	Tips         []string // from memory
+	Shortcuts    []string // from memory: shortcuts the decision role can run
 }
 
 // DecisionData is what the decision role sees.
 type DecisionData struct {
-	Task      string
-	Screen    string // the element list, wrapped as untrusted
-	HasImage  bool   // a set-of-mark screenshot is attached
-	Subgoals  []string
-	Current   int
-	Subgoal   string
-	Progress  string
-	Notes     []string
-	History   []Step
-	Tips      []string // from memory
-	Shortcuts []string // from memory: shortcuts run_shortcut can run
-	LastError string   // why the previous step failed, if it did
-	Secrets   []string // names of secrets type_secret can enter
+	Task string
+	// Instructions are what the person added during the run (trusted).
+	Instructions []string
+	Screen       string // the element list, wrapped as untrusted
+	HasImage     bool   // a set-of-mark screenshot is attached
+	Subgoals     []string
+	Current      int
+	Subgoal      string
+	Progress     string
+	Notes        []string
+	History      []Step
+	Tips         []string // from memory
+	Shortcuts    []string // from memory: shortcuts run_shortcut can run
+	LastError    string   // why the previous step failed, if it did
+	Secrets      []string // names of secrets type_secret can enter
 }
 
 // ReflectorData is what the reflector sees.
@@ -63,4 +67,30 @@ type NotetakerData struct {
 	Screen     string // wrapped as untrusted
 	Notes      []string
 	Candidates []string // lines of the screen that look worth noting
+}
+
+// EvolveData is what the memory-evolution prompt (Evolve) sees: one finished
+// run to learn tips and a shortcut from.
+type EvolveData struct {
+	Task      string
+	Outcome   string
+	Succeeded bool
+	Apps      []string
+	Steps     []EvolveStep
+	Tips      []EvolveTip // tips already known
+}
+
+// EvolveStep is one step of the run as the evolution prompt shows it.
+type EvolveStep struct {
+	N          int
+	Action     string // JSON form
+	App        string
+	Summary    string
+	Reflection string
+	Elements   []string // selectors of the screen's labelled elements
+}
+
+// EvolveTip is a known tip.
+type EvolveTip struct {
+	ID, App, Text string
 }

@@ -23,10 +23,12 @@ const (
 	Decision  = "decision"
 	Reflector = "reflector"
 	Notetaker = "notetaker"
+	// Evolve is memory's reflection on a finished run (agents/evolve).
+	Evolve = "evolve"
 )
 
 // Names lists the templates every Set has.
-func Names() []string { return []string{System, Planner, Decision, Reflector, Notetaker} }
+func Names() []string { return []string{System, Planner, Decision, Reflector, Notetaker, Evolve} }
 
 // Set is a parsed set of role templates.
 type Set struct {

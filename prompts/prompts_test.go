@@ -21,7 +21,7 @@ var cases = []struct {
 	{"planner_start", Planner, PlannerData{Task: "Turn on Wi-Fi", Screen: screen}},
 	{"planner_replan", Planner, PlannerData{Task: "Turn on Wi-Fi", Screen: screen, Subgoals: []string{"Open Settings", "Open Network & internet", "Turn Wi-Fi on"},
 		Current: 1, Progress: "Settings is open", Notes: []string{"code: 482913"}, History: []Step{{N: 1, Action: "open app Settings", Outcome: "A"}},
-		Failure: "step 2 opened the wrong page"}},
+		Failure: "step 2 opened the wrong page", Instructions: []string{"use the 5 GHz network"}}},
 	{"decision", Decision, DecisionData{Task: "Turn on Wi-Fi", Screen: screen, HasImage: true, Subgoals: []string{"Open Settings", "Turn Wi-Fi on"},
 		Current: 1, Subgoal: "Turn Wi-Fi on", Notes: []string{"n"}, Tips: []string{"Wi-Fi is under Network & internet"},
 		History: []Step{{N: 1, Action: "open app Settings", Outcome: "A"}}, LastError: "element 99 does not exist", Secrets: []string{"PIN"}}},
@@ -33,6 +33,10 @@ var cases = []struct {
 	{"reflector", Reflector, ReflectorData{Task: "Turn on Wi-Fi", Subgoal: "Turn Wi-Fi on", Action: "tap element 5 \"Wi-Fi\"", Expect: "Wi-Fi shows on",
 		Before: screen, After: screen, Change: "4% of the screen changed", Candidates: true, HasImages: true}},
 	{"notetaker", Notetaker, NotetakerData{Task: "Find the price", Screen: screen, Notes: []string{"a"}, Candidates: []string{"$12.99"}}},
+	{"evolve", Evolve, EvolveData{Task: "Turn on dark theme", Outcome: "success", Succeeded: true, Apps: []string{"com.android.settings"},
+		Steps: []EvolveStep{{N: 1, Action: `{"action":"tap","element":3}`, App: "com.android.settings", Summary: "Settings main page", Reflection: "success: Display opened",
+			Elements: []string{`[3] text="Display Dark theme, font size, brightness"`}}},
+		Tips: []EvolveTip{{ID: "t1", App: "com.android.settings", Text: "Dark theme is on the Display page"}}}},
 }
 
 func TestGolden(t *testing.T) {

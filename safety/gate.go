@@ -10,62 +10,103 @@ import (
 	"time"
 
 	"github.com/mobagent/mobagent/actions"
+	"github.com/mobagent/mobagent/format"
 	"github.com/mobagent/mobagent/perception"
 )
 
-// Verdict is the outcome of a gate check.
+// Verdict is the outcome of a gate check: the action runs or it does not.
 type Verdict string
 
-// Verdicts. Only Allow and Approved let the action run.
+// Verdicts.
 const (
-	VerdictAllow    Verdict = "allow"    // no consent needed
-	VerdictApproved Verdict = "approved" // confirm, and the person (or the mode) said yes
-	VerdictDenied   Verdict = "denied"   // confirm, and the answer was no, a timeout or Ctrl-C
-	VerdictDeny     Verdict = "deny"     // a deny rule; nobody was asked
+	VerdictAllowed Verdict = "allowed"
+	VerdictBlocked Verdict = "blocked"
+)
+
+// AnsweredBy says who decided a gate check.
+type AnsweredBy string
+
+// Who decided.
+const (
+	// ByPolicy: the policy allowed the action, or a deny rule blocked it;
+	// nobody was asked.
+	ByPolicy AnsweredBy = "policy"
+	// ByPerson: a person answered the confirmation (yes, no or Ctrl-C).
+	ByPerson AnsweredBy = "person"
+	// ByMode: the confirmation mode answered for the person (Mode approve or
+	// deny).
+	ByMode AnsweredBy = "mode"
+	// ByEarlierAnswer: the person approved this kind of action in this app
+	// for the rest of the run.
+	ByEarlierAnswer AnsweredBy = "earlier_answer"
+	// ByNobody: a confirmation was needed and nobody answered (no Confirmer,
+	// a timeout, or the Confirmer failed), so the action is blocked.
+	ByNobody AnsweredBy = "nobody"
 )
 
 // Decision is the gate's answer for one action.
 type Decision struct {
-	Verdict Verdict `json:"verdict"`
+	Verdict    Verdict    `json:"verdict"`
+	AnsweredBy AnsweredBy `json:"answered_by"`
 	// Effect is what the policy said before anyone was asked.
 	Effect Effect `json:"effect"`
-	// Rule is the rule that fired.
-	Rule *Rule `json:"rule,omitempty"`
-	// Action is the action in words.
-	Action string `json:"action"`
-	App    string `json:"app,omitempty"`
-	Risks  []Risk `json:"risks,omitempty"`
+	// Rule is the rule that fired: its ID and where it came from
+	// ("policy.yaml:12", "default").
+	Rule       string `json:"rule,omitempty"`
+	RuleSource string `json:"rule_source,omitempty"`
+	Risks      []Risk `json:"risks,omitempty"`
 	// Reason explains the verdict in words.
 	Reason string `json:"reason"`
-	// AskedPerson is set when a Confirmer was asked.
-	AskedPerson bool `json:"asked_person"`
-	// Answer is the person's answer when AskedPerson.
+	// PersonOnly is set when only a real person may approve the action
+	// (injected content, or a person_only rule).
+	PersonOnly bool `json:"person_only,omitempty"`
+	// Answer is the person's answer when AnsweredBy is ByPerson.
 	Answer *Answer `json:"answer,omitempty"`
 	// Interrupted is set when the person pressed Ctrl-C or ctx ended while
 	// asking; the run should stop.
 	Interrupted bool `json:"interrupted,omitempty"`
-	// JudgeCost is what the Judge cost for this decision (zero when unused).
-	JudgeCost Cost `json:"judge_cost"`
-	// JudgeReason is the Judge's opinion, if it was consulted.
-	JudgeReason string `json:"judge_reason,omitempty"`
+	// Judge is the optional model judge's opinion and cost, when it was
+	// consulted.
+	Judge *JudgeOpinion `json:"judge,omitempty"`
+}
+
+// JudgeOpinion is what the Judge said about one action.
+type JudgeOpinion struct {
+	Reason string `json:"reason,omitempty"`
+	Cost   Cost   `json:"cost"`
 }
 
 // Allowed reports whether the action may run.
-func (d Decision) Allowed() bool { return d.Verdict == VerdictAllow || d.Verdict == VerdictApproved }
+func (d Decision) Allowed() bool { return d.Verdict == VerdictAllowed }
+
+// DeniedByRule reports whether a deny rule blocked the action, which no
+// answer can overturn.
+func (d Decision) DeniedByRule() bool { return d.Verdict == VerdictBlocked && d.AnsweredBy == ByPolicy }
+
+// Held reports whether the policy held the action for consent or denied it:
+// anything but an action allowed without asking.
+func (d Decision) Held() bool { return d.Effect != EffectAllow }
+
+// AuditKind names what an audit record is about.
+type AuditKind string
+
+// Audit record kinds.
+const (
+	AuditDecision AuditKind = "decision" // a gate check
+	AuditAsk      AuditKind = "ask"      // an ask_user question
+)
 
 // AuditRecord is one line of the audit trail.
 type AuditRecord struct {
 	Time time.Time `json:"time"`
-	// Kind is "decision" or "ask".
-	Kind     string    `json:"kind"`
+	Kind AuditKind `json:"kind"`
+	// Action is the action in words and App the app it acts in (decisions).
+	Action   string    `json:"action,omitempty"`
+	App      string    `json:"app,omitempty"`
 	Decision *Decision `json:"decision,omitempty"`
-	// RuleID and RuleSource name the rule that fired ("default-financial",
-	// "policy.yaml:12").
-	RuleID     string    `json:"rule_id,omitempty"`
-	RuleSource string    `json:"rule_source,omitempty"`
-	Question   *Question `json:"question,omitempty"`
-	Reply      *Reply    `json:"reply,omitempty"`
-	Error      string    `json:"error,omitempty"`
+	Question *Question `json:"question,omitempty"`
+	Reply    *Reply    `json:"reply,omitempty"`
+	Error    string    `json:"error,omitempty"`
 }
 
 // Gate holds sensitive actions for consent. Construct it as a struct; the
@@ -98,7 +139,8 @@ type Gate struct {
 	Taint *TaintTracker
 	// Logger; nil discards.
 	Logger *slog.Logger
-	// Now is the clock for audit records; nil means time.Now.
+	// Now is the clock for audit records and the judge's latency; nil means
+	// time.Now.
 	Now func() time.Time
 
 	mu       sync.Mutex
@@ -106,6 +148,37 @@ type Gate struct {
 	always   map[string]bool
 	auditMu  sync.Mutex
 	auditErr error
+}
+
+// ForRun returns a new gate for one run: g's policy, mode, confirmer, asker,
+// judge, audit writer, logger, clock and taint tracker (when g has one),
+// with fresh per-run state (no "always" answers, its own taint tracker when
+// g has none), red as its redactor (nil keeps g's) and onAudit called for
+// every record after g's own OnAudit. g itself is not changed, so one
+// configured Gate can serve many runs, one after another or at once.
+func (g *Gate) ForRun(red *Redactor, onAudit func(AuditRecord)) *Gate {
+	n := &Gate{Policy: g.Policy, Confirmer: g.Confirmer, Mode: g.Mode, Asker: g.Asker, Judge: g.Judge, Audit: g.Audit,
+		OnAudit: g.OnAudit, Redactor: g.Redactor, Taint: g.Taint, Logger: g.Logger, Now: g.Now}
+	if red != nil {
+		n.Redactor = red
+	}
+	if onAudit != nil {
+		prev := g.OnAudit
+		n.OnAudit = func(r AuditRecord) {
+			if prev != nil {
+				prev(r)
+			}
+			onAudit(r)
+		}
+	}
+	return n
+}
+
+func (g *Gate) clock() func() time.Time {
+	if g.Now != nil {
+		return g.Now
+	}
+	return time.Now
 }
 
 func (g *Gate) logger() *slog.Logger {
@@ -145,21 +218,21 @@ func (g *Gate) Check(ctx context.Context, c Context) (Decision, error) {
 	as := Assess(ctx, c)
 	g.learnPassword(c)
 
-	d := Decision{Action: as.Description, App: as.App}
+	d := Decision{}
 	if g.Judge != nil && as.Ambiguous {
-		start := time.Now()
+		start := g.clock()()
 		j, err := g.Judge.Judge(ctx, JudgeInput{Context: c, Assessment: as})
 		if j.Cost.Latency == 0 {
-			j.Cost.Latency = time.Since(start)
+			j.Cost.Latency = format.Ms(g.clock()().Sub(start))
 		}
 		if j.Cost.Calls == 0 {
 			j.Cost.Calls = 1
 		}
-		d.JudgeCost = j.Cost
+		d.Judge = &JudgeOpinion{Cost: j.Cost}
 		if err != nil {
 			g.logger().Warn("risk judge failed; using the rules alone", "err", err)
 		} else {
-			d.JudgeReason = j.Reason
+			d.Judge.Reason = j.Reason
 			for _, r := range j.Risks {
 				if r.Evidence == "" {
 					r.Evidence = "judge"
@@ -173,25 +246,25 @@ func (g *Gate) Check(ctx context.Context, c Context) (Decision, error) {
 
 	subject := as.Description + "\n" + as.Label + "\n" + typedText(c)
 	ev := g.Policy.Evaluate(as, subject)
-	d.Effect, d.Rule, d.Reason = ev.Effect, ev.Rule, ev.Reason
+	d.Effect, d.Rule, d.RuleSource, d.Reason, d.PersonOnly = ev.Effect, ev.Rule.ID(), ruleSource(ev.Rule), ev.Reason, ev.PersonOnly
 
 	var err error
 	switch ev.Effect {
 	case EffectAllow:
-		d.Verdict = VerdictAllow
+		d.Verdict, d.AnsweredBy = VerdictAllowed, ByPolicy
 	case EffectDeny:
-		d.Verdict = VerdictDeny
+		d.Verdict, d.AnsweredBy = VerdictBlocked, ByPolicy
 		d.Reason = "not allowed: " + ev.Reason
 		if ev.Risk.Reason != "" {
 			d.Reason += " (" + ev.Risk.Reason + ")"
 		}
 	default:
-		err = g.confirm(ctx, &d, ev, c)
+		err = g.confirm(ctx, &d, ev, c, as)
 	}
-	if aerr := g.audit(AuditRecord{Kind: "decision", Decision: &d, RuleID: d.Rule.ID(), RuleSource: ruleSource(d.Rule), Error: errString(err)}); aerr != nil && err == nil {
+	if aerr := g.audit(AuditRecord{Kind: AuditDecision, Action: as.Description, App: as.App, Decision: &d, Error: errString(err)}); aerr != nil && err == nil {
 		err = aerr
 	}
-	g.logger().Info("safety decision", "verdict", d.Verdict, "rule", d.Rule.ID(), "action", g.Redactor.String(d.Action))
+	g.logger().Info("safety decision", "verdict", d.Verdict, "by", d.AnsweredBy, "rule", d.Rule, "action", g.Redactor.String(as.Description))
 	return d, err
 }
 
@@ -223,19 +296,19 @@ func (g *Gate) learnPassword(c Context) {
 	}
 }
 
-func alwaysKeys(d *Decision) []string {
+func alwaysKeys(d *Decision, app string) []string {
 	var ks []string
 	for _, r := range d.Risks {
 		if r.Category == CategoryInjection || r.Category == CategoryHarmful {
 			return nil
 		}
-		ks = append(ks, string(r.Category)+"|"+d.App)
+		ks = append(ks, string(r.Category)+"|"+app)
 	}
 	return ks
 }
 
-func (g *Gate) confirm(ctx context.Context, d *Decision, ev Evaluation, c Context) error {
-	keys := alwaysKeys(d)
+func (g *Gate) confirm(ctx context.Context, d *Decision, ev Evaluation, c Context, as Assessment) error {
+	keys := alwaysKeys(d, as.App)
 	if !ev.PersonOnly && len(keys) > 0 {
 		g.mu.Lock()
 		all := true
@@ -244,7 +317,7 @@ func (g *Gate) confirm(ctx context.Context, d *Decision, ev Evaluation, c Contex
 		}
 		g.mu.Unlock()
 		if all {
-			d.Verdict = VerdictApproved
+			d.Verdict, d.AnsweredBy = VerdictAllowed, ByEarlierAnswer
 			d.Reason = "you approved this kind of action in this app for the rest of the run"
 			return nil
 		}
@@ -255,43 +328,43 @@ func (g *Gate) confirm(ctx context.Context, d *Decision, ev Evaluation, c Contex
 	}
 	switch mode {
 	case ModeDeny:
-		d.Verdict = VerdictDenied
-		d.Reason = "needs confirmation and --confirm deny answers no: " + ev.Reason
+		d.Verdict, d.AnsweredBy = VerdictBlocked, ByMode
+		d.Reason = "needs confirmation, and the confirmation mode deny answers no: " + ev.Reason
 		return nil
 	case ModeApprove:
 		if ev.PersonOnly {
-			d.Verdict = VerdictDenied
-			d.Reason = "needs a person, and --confirm approve cannot answer for one: " + ev.Reason
+			d.Verdict, d.AnsweredBy = VerdictBlocked, ByMode
+			d.Reason = "needs a real person, and the confirmation mode approve cannot answer for one: " + ev.Reason
 			return nil
 		}
-		d.Verdict = VerdictApproved
-		d.Reason = "approved automatically (--confirm approve): " + ev.Reason
+		d.Verdict, d.AnsweredBy = VerdictAllowed, ByMode
+		d.Reason = "approved by the confirmation mode approve: " + ev.Reason
 		return nil
 	}
 	if g.Confirmer == nil {
-		d.Verdict = VerdictDenied
+		d.Verdict, d.AnsweredBy = VerdictBlocked, ByNobody
 		d.Reason = "needs confirmation but no one can be asked (no Confirmer configured): " + ev.Reason
 		return nil
 	}
 	req := Request{
-		Action: g.Redactor.String(d.Action), App: d.App, Risks: g.redactRisks(d.Risks), Reason: ev.Reason,
+		Action: g.Redactor.String(as.Description), App: as.App, Risks: g.redactRisks(d.Risks), Reason: ev.Reason,
 		Rule: ev.Rule.ID(), ScreenshotPath: c.ScreenshotPath, PersonOnly: ev.PersonOnly,
 	}
-	d.AskedPerson = true
 	ans, err := g.Confirmer.Confirm(ctx, req)
 	d.Answer = &ans
 	if err != nil {
-		d.Verdict = VerdictDenied
+		d.Verdict, d.AnsweredBy = VerdictBlocked, ByNobody
 		d.Reason = "could not ask: " + err.Error()
-		return fmt.Errorf("safety: asking to confirm %q: %w", d.Action, err)
+		return fmt.Errorf("safety: asking to confirm %q: %w", as.Description, err)
 	}
 	if ctx.Err() != nil && !ans.Approved {
 		ans.Interrupted = true
 	}
 	d.Interrupted = ans.Interrupted
+	d.Verdict, d.AnsweredBy = VerdictBlocked, ByPerson
 	switch {
 	case ans.Approved:
-		d.Verdict = VerdictApproved
+		d.Verdict = VerdictAllowed
 		d.Reason = "you approved: " + ev.Reason
 		if ans.Always && !ev.PersonOnly && len(keys) > 0 {
 			g.mu.Lock()
@@ -304,13 +377,11 @@ func (g *Gate) confirm(ctx context.Context, d *Decision, ev Evaluation, c Contex
 			g.mu.Unlock()
 		}
 	case ans.Interrupted:
-		d.Verdict = VerdictDenied
 		d.Reason = "interrupted (" + ans.Note + "), so not allowed"
 	case ans.TimedOut:
-		d.Verdict = VerdictDenied
+		d.AnsweredBy = ByNobody
 		d.Reason = "no answer in time, so not allowed"
 	default:
-		d.Verdict = VerdictDenied
 		d.Reason = "you said no"
 	}
 	return nil
@@ -341,7 +412,7 @@ func (g *Gate) Ask(ctx context.Context, q Question) (Reply, error) {
 		r = Reply{Note: "could not ask: " + err.Error()}
 		err = fmt.Errorf("safety: asking %q: %w", q.Text, err)
 	}
-	if aerr := g.audit(AuditRecord{Kind: "ask", Question: &q, Reply: &r, Error: errString(err)}); aerr != nil && err == nil {
+	if aerr := g.audit(AuditRecord{Kind: AuditAsk, Question: &q, Reply: &r, Error: errString(err)}); aerr != nil && err == nil {
 		err = aerr
 	}
 	return r, err
@@ -375,10 +446,7 @@ func (g *Gate) audit(rec AuditRecord) error {
 	if g.Audit == nil && g.OnAudit == nil {
 		return nil
 	}
-	now := time.Now
-	if g.Now != nil {
-		now = g.Now
-	}
+	now := g.clock()
 	rec.Time = now().UTC()
 	rec = g.redactRecord(rec)
 	if g.OnAudit != nil {
@@ -411,7 +479,12 @@ func (g *Gate) redactRecord(rec AuditRecord) AuditRecord {
 	}
 	if rec.Decision != nil {
 		d := *rec.Decision
-		d.Action, d.Reason, d.JudgeReason = r.String(d.Action), r.String(d.Reason), r.String(d.JudgeReason)
+		d.Reason = r.String(d.Reason)
+		if d.Judge != nil {
+			j := *d.Judge
+			j.Reason = r.String(j.Reason)
+			d.Judge = &j
+		}
 		d.Risks = g.redactRisks(d.Risks)
 		if d.Answer != nil {
 			a := *d.Answer
@@ -434,6 +507,6 @@ func (g *Gate) redactRecord(rec AuditRecord) AuditRecord {
 		p.Text, p.Note = r.String(p.Text), r.String(p.Note)
 		rec.Reply = &p
 	}
-	rec.Error = r.String(rec.Error)
+	rec.Action, rec.Error = r.String(rec.Action), r.String(rec.Error)
 	return rec
 }

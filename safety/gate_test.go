@@ -46,23 +46,24 @@ func TestGateModes(t *testing.T) {
 	for _, m := range []Mode{ModeAsk, ModeDeny, ModeApprove} {
 		c := &countingConfirmer{ans: Answer{Approved: true}}
 		g := &Gate{Mode: m, Confirmer: c}
-		if d := threat(g); d.Verdict != VerdictDeny || d.AskedPerson || d.Allowed() || d.Rule.ID() != "default-harmful" {
-			t.Errorf("mode %s: threat → %s by %s asked=%v; a deny rule must win over every mode", m, d.Verdict, d.Rule.ID(), d.AskedPerson)
+		if d := threat(g); !d.DeniedByRule() || d.AnsweredBy == ByPerson || d.Allowed() || d.Rule != "default-harmful" {
+			t.Errorf("mode %s: threat → %s by %s asked=%v; a deny rule must win over every mode", m, d.Verdict, d.Rule, d.AnsweredBy == ByPerson)
 		}
-		if d := scroll(g); d.Verdict != VerdictAllow {
+		if d := scroll(g); d.Held() || !d.Allowed() {
 			t.Errorf("mode %s: scroll → %s", m, d.Verdict)
 		}
 		d := send(g)
-		want := map[Mode]Verdict{ModeAsk: VerdictApproved, ModeDeny: VerdictDenied, ModeApprove: VerdictApproved}[m]
-		if d.Verdict != want || d.AskedPerson != (m == ModeAsk) {
-			t.Errorf("mode %s: send → %s asked=%v, want %s", m, d.Verdict, d.AskedPerson, want)
+		want := map[Mode]Verdict{ModeAsk: VerdictAllowed, ModeDeny: VerdictBlocked, ModeApprove: VerdictAllowed}[m]
+		wantBy := map[Mode]AnsweredBy{ModeAsk: ByPerson, ModeDeny: ByMode, ModeApprove: ByMode}[m]
+		if d.Verdict != want || d.AnsweredBy != wantBy {
+			t.Errorf("mode %s: send → %s by %s, want %s by %s", m, d.Verdict, d.AnsweredBy, want, wantBy)
 		}
 		if m == ModeAsk && (c.last.ScreenshotPath != "/tmp/shot.png" || !strings.Contains(c.last.Action, "Send") || len(c.last.Risks) == 0) {
 			t.Errorf("request lacks the action, risks or screenshot: %+v", c.last)
 		}
 	}
 	// No Confirmer in ask mode: no.
-	if d := send(&Gate{}); d.Verdict != VerdictDenied {
+	if d := send(&Gate{}); d.Verdict != VerdictBlocked || d.AnsweredBy != ByNobody {
 		t.Errorf("zero Gate: send → %s, want denied", d.Verdict)
 	}
 }
@@ -73,7 +74,7 @@ func TestGatePersonOnlyAndAlways(t *testing.T) {
 	g := &Gate{Mode: ModeApprove}
 	g.Observe(loadScreen(t, "social_feed_injected"))
 	d := check(t, g, "home", fixed(actions.OpenApp{App: "Bank"}), task)
-	if d.Verdict != VerdictDenied || !strings.Contains(d.Reason, "needs a person") {
+	if d.Verdict != VerdictBlocked || !strings.Contains(d.Reason, "needs a real person") {
 		t.Errorf("approve mode, injected open-bank: %s (%s)", d.Verdict, d.Reason)
 	}
 	// A person can, and is told why it is suspicious.
@@ -81,7 +82,7 @@ func TestGatePersonOnlyAndAlways(t *testing.T) {
 	g = &Gate{Confirmer: c}
 	g.Observe(loadScreen(t, "social_feed_injected"))
 	d = check(t, g, "home", fixed(actions.OpenApp{App: "Bank"}), task)
-	if d.Verdict != VerdictApproved || !c.last.PersonOnly || !strings.Contains(c.last.Risks[0].Reason, "prompt-injection") {
+	if d.Verdict != VerdictAllowed || d.AnsweredBy != ByPerson || !c.last.PersonOnly || !strings.Contains(c.last.Risks[0].Reason, "prompt-injection") {
 		t.Errorf("ask mode, injected open-bank: %s, request %+v", d.Verdict, c.last)
 	}
 	// "always" remembers category+app for the run, but not for person-only rules.
@@ -90,11 +91,11 @@ func TestGatePersonOnlyAndAlways(t *testing.T) {
 	check(t, g, "messages_compose", tapOn("Send"), defaultTask)
 	d = check(t, g, "messages_compose_phone", tapOn("Send"), defaultTask) // communication + private: private not yet approved
 	d2 := check(t, g, "messages_compose", tapOn("Send"), defaultTask)
-	if c.calls != 2 || d2.AskedPerson || d2.Verdict != VerdictApproved {
-		t.Errorf("always: %d calls, second send asked=%v %s; want 2 calls and the third send approved without asking", c.calls, d2.AskedPerson, d2.Verdict)
+	if c.calls != 2 || d2.AnsweredBy != ByEarlierAnswer || d2.Verdict != VerdictAllowed {
+		t.Errorf("always: %d calls, second send asked=%v %s; want 2 calls and the third send approved without asking", c.calls, d2.AnsweredBy == ByPerson, d2.Verdict)
 	}
 	_ = d
-	if d := check(t, g, "gmail_compose", tapOn("Send"), defaultTask); !d.AskedPerson {
+	if d := check(t, g, "gmail_compose", tapOn("Send"), defaultTask); d.AnsweredBy != ByPerson {
 		t.Error("always for Messages also approved Gmail")
 	}
 }
@@ -127,16 +128,17 @@ func TestGateAuditTrail(t *testing.T) {
 	}
 	want := []struct {
 		verdict      Verdict
+		by           AnsweredBy
 		rule, source string
 	}{
-		{VerdictDeny, "team.yaml:2 destructive", "team.yaml:2"},
-		{VerdictDenied, "default-communication", "default"},
-		{VerdictAllow, "default-allow", "default"},
+		{VerdictBlocked, ByPolicy, "team.yaml:2 destructive", "team.yaml:2"},
+		{VerdictBlocked, ByMode, "default-communication", "default"},
+		{VerdictAllowed, ByPolicy, "default-allow", "default"},
 	}
 	for i, w := range want {
 		r := recs[i]
-		if r.Kind != "decision" || r.Decision.Verdict != w.verdict || r.RuleID != w.rule || r.RuleSource != w.source || !r.Time.Equal(now) {
-			t.Errorf("record %d: %s %s %s %s", i, r.Kind, r.Decision.Verdict, r.RuleID, r.RuleSource)
+		if r.Kind != AuditDecision || r.Decision.Verdict != w.verdict || r.Decision.AnsweredBy != w.by || r.Decision.Rule != w.rule || r.Decision.RuleSource != w.source || !r.Time.Equal(now) {
+			t.Errorf("record %d: %s %s by %s %s %s", i, r.Kind, r.Decision.Verdict, r.Decision.AnsweredBy, r.Decision.Rule, r.Decision.RuleSource)
 		}
 	}
 	if recs[0].Decision.Reason != "not allowed: never delete photos (tapping “Delete” deletes or removes something in com.google.android.apps.photos, which may not be undoable)" {
@@ -165,16 +167,16 @@ func TestGateJudge(t *testing.T) {
 		t.Errorf("judge called %d times for unambiguous actions", calls)
 	}
 	d := check(t, g, "messages_compose_empty", typeInto("Text message", "You down to grab some snow tonight? I need something thrilling."), defaultTask)
-	if calls != 1 || d.Verdict != VerdictDeny || d.JudgeCost.InputTokens != 900 || d.JudgeCost.Calls != 1 {
-		t.Errorf("ambiguous message: %d calls, %s, cost %+v", calls, d.Verdict, d.JudgeCost)
+	if calls != 1 || !d.DeniedByRule() || d.Judge == nil || d.Judge.Cost.InputTokens != 900 || d.Judge.Cost.Calls != 1 {
+		t.Errorf("ambiguous message: %d calls, %s, cost %+v", calls, d.Verdict, d.Judge)
 	}
 	d = check(t, g, "dialog_dark_theme", tapOn("OK"), defaultTask)
-	if calls != 2 || d.Verdict != VerdictAllow || d.JudgeCost.InputTokens != 800 {
-		t.Errorf("generic OK: %d calls, %s, cost %+v", calls, d.Verdict, d.JudgeCost)
+	if calls != 2 || d.Held() || d.Judge == nil || d.Judge.Cost.InputTokens != 800 {
+		t.Errorf("generic OK: %d calls, %s, cost %+v", calls, d.Verdict, d.Judge)
 	}
 	// A failing judge leaves the rules' decision.
 	g.Judge = JudgeFunc(func(context.Context, JudgeInput) (Judgement, error) { return Judgement{}, errors.New("model down") })
-	if d := check(t, g, "dialog_dark_theme", tapOn("OK"), defaultTask); d.Verdict != VerdictAllow {
+	if d := check(t, g, "dialog_dark_theme", tapOn("OK"), defaultTask); d.Held() {
 		t.Errorf("judge error: %s", d.Verdict)
 	}
 }

@@ -2,7 +2,8 @@ package safety
 
 import (
 	"context"
-	"time"
+
+	"github.com/mobagent/mobagent/format"
 )
 
 // Judge is an optional model-based second opinion for ambiguous actions (a
@@ -33,7 +34,7 @@ type Cost struct {
 	InputTokens  int           `json:"input_tokens,omitempty"`
 	OutputTokens int           `json:"output_tokens,omitempty"`
 	USD          float64       `json:"usd,omitempty"`
-	Latency      time.Duration `json:"latency_ns,omitempty"`
+	Latency      format.Millis `json:"latency_ms,omitempty"`
 	Calls        int           `json:"calls,omitempty"`
 }
 

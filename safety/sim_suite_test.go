@@ -304,7 +304,7 @@ type simResult struct {
 	skipped  string
 }
 
-func (r simResult) held() bool { return r.decision.Verdict != safety.VerdictAllow }
+func (r simResult) held() bool { return r.decision.Held() }
 
 // runSimCase drives a new phone to the case's screen and asks the gate.
 func runSimCase(t *testing.T, c simCase) simResult {
@@ -340,12 +340,12 @@ func TestRiskSuiteOnVirtualPhone(t *testing.T) {
 				t.Skip(r.skipped)
 			}
 			if testing.Verbose() {
-				t.Logf("%-6s %-8s %-28s %s", map[bool]string{true: "risky", false: "benign"}[c.risky], r.decision.Verdict, riskList(r.decision.Risks), r.decision.Action)
+				t.Logf("%-6s %-8s %-28s %s", map[bool]string{true: "risky", false: "benign"}[c.risky], r.decision.Verdict, riskList(r.decision.Risks), r.c.name)
 			}
 			if c.want != "" && !hasRisk(r.decision.Risks, c.want) {
 				t.Errorf("risks %s, want one of category %s", riskList(r.decision.Risks), c.want)
 			}
-			if c.deny && r.decision.Verdict != safety.VerdictDeny {
+			if c.deny && !r.decision.DeniedByRule() {
 				t.Errorf("verdict %s, want deny (%s)", r.decision.Verdict, r.decision.Reason)
 			}
 		})
@@ -404,10 +404,10 @@ func simConfusion(rs []simResult) string {
 			continue
 		}
 		d := r.decision
-		switch d.Verdict {
-		case safety.VerdictDeny:
+		switch d.Effect {
+		case safety.EffectDeny:
 			deny++
-		case safety.VerdictDenied, safety.VerdictApproved:
+		case safety.EffectConfirm:
 			confirm++
 		}
 		switch {
@@ -417,11 +417,11 @@ func simConfusion(rs []simResult) string {
 		case r.c.risky:
 			risky++
 			fn++
-			misses = append(misses, fmt.Sprintf("  MISSED risky %q: %s → %s", r.c.name, d.Action, riskList(d.Risks)))
+			misses = append(misses, fmt.Sprintf("  MISSED risky %q → %s", r.c.name, riskList(d.Risks)))
 		case r.held():
 			benign++
 			fp++
-			misses = append(misses, fmt.Sprintf("  HELD benign %q: %s → %s (%s)", r.c.name, d.Action, riskList(d.Risks), d.Effect))
+			misses = append(misses, fmt.Sprintf("  HELD benign %q → %s (%s)", r.c.name, riskList(d.Risks), d.Effect))
 		default:
 			benign++
 			tn++

@@ -7,10 +7,10 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/mobagent/mobagent/actions"
 	"github.com/mobagent/mobagent/agents"
+	"github.com/mobagent/mobagent/agents/evolve"
 	"github.com/mobagent/mobagent/device"
 	"github.com/mobagent/mobagent/llm"
 	"github.com/mobagent/mobagent/memory"
@@ -22,7 +22,7 @@ import (
 // field works.
 type Config struct {
 	Store *memory.Store
-	// Model reflects on finished runs (one call each, memory.Store.Evolve);
+	// Model reflects on finished runs (one call each, evolve.Evolve);
 	// nil means no model: shortcuts are built from successful
 	// trajectories (memory.ShortcutFromTrajectory) and no tips are
 	// written.
@@ -31,7 +31,7 @@ type Config struct {
 	// memory's defaults (400 tokens, 8 items).
 	Retrieve memory.RetrieveOptions
 	// Evolve tunes the reflection.
-	Evolve memory.EvolveOptions
+	Evolve evolve.Options
 	// RunDir is the run's trajectory directory, kept in the run index.
 	RunDir string
 	// OnLearn, when set, is told what each run taught (for the CLI).
@@ -42,7 +42,7 @@ type Config struct {
 // Learned is what one run taught memory.
 type Learned struct {
 	RunID string
-	// Evolved is set when Store.Evolve ran (one model call, Calls).
+	// Evolved is set when evolve.Evolve ran (one model call, Calls).
 	Evolved bool
 	Calls   int
 	Usage   llm.Usage
@@ -85,9 +85,10 @@ type step struct {
 }
 
 var (
-	_ agents.Memory   = (*Memory)(nil)
-	_ agents.Recaller = (*Memory)(nil)
-	_ agents.Observer = (*Memory)(nil)
+	_ agents.Memory         = (*Memory)(nil)
+	_ agents.Recaller       = (*Memory)(nil)
+	_ agents.Observer       = (*Memory)(nil)
+	_ agents.ShortcutRunner = (*Memory)(nil)
 )
 
 // ErrNoStore: Config.Store is nil.
@@ -105,15 +106,10 @@ func New(cfg Config) (*Memory, error) {
 	return m, nil
 }
 
-// Configure puts m into cfg: as cfg.Memory, and, when cfg.Device is set and
-// no resolver is, a Runner as the executor's shortcut resolver (reading
-// the screen with cfg.Perceiver and cfg.Perception). Set the device and
-// perceiver first.
-func (m *Memory) Configure(cfg *agents.Config) {
-	cfg.Memory = m
-	if cfg.Executor.Shortcuts == nil && cfg.Device != nil {
-		cfg.Executor.Shortcuts = m.Runner(cfg.Device, cfg.Perceiver, cfg.Perception)
-	}
+// ShortcutResolver is the agents.ShortcutRunner ability: the agent's
+// executor runs run_shortcut actions through a Runner on its device.
+func (m *Memory) ShortcutResolver(dev agents.Device, p *perception.Perceiver, opts perception.PerceiveOptions) actions.ShortcutResolver {
+	return m.Runner(dev, p, opts)
 }
 
 // Runner returns the resolver that replays the store's shortcuts on dev,
@@ -124,9 +120,7 @@ func (m *Memory) Runner(dev device.Device, p *perception.Perceiver, opts percept
 	if p == nil {
 		p = &perception.Perceiver{Logger: m.log, NoVision: true}
 	}
-	// Settle as the agent's executor does: look soon and often; the
-	// comparison of screenshots decides.
-	ex := actions.NewExecutor(dev, actions.ExecutorConfig{Logger: m.log, SettleInitial: 5 * time.Millisecond, SettleInterval: 15 * time.Millisecond})
+	ex := actions.NewExecutor(dev, actions.ExecutorConfig{Logger: m.log})
 	return &memory.Runner{
 		Store:    m.cfg.Store,
 		Device:   dev,
@@ -350,7 +344,10 @@ func (m *Memory) Learn(ctx context.Context, res *agents.Result) error {
 		// trajectory does not show; a shortcut built from the rest would
 		// start halfway.
 		opts.NoFallbackShortcut = opts.NoFallbackShortcut || usedShortcuts
-		er, err := m.cfg.Store.EvolveWith(ctx, m.cfg.Model, sum, opts)
+		if opts.Logger == nil {
+			opts.Logger = m.log
+		}
+		er, err := evolve.Evolve(ctx, m.cfg.Store, m.cfg.Model, sum, opts)
 		l.Evolved, l.Calls, l.Usage, l.Cost = true, er.Calls, er.Usage, er.Cost
 		l.Tips, l.Shortcut, l.ShortcutSource, l.Rejected = er.Tips, er.Shortcut, er.ShortcutSource, er.Rejected
 		if err != nil {

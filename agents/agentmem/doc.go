@@ -13,7 +13,7 @@
 // Memory also observes the run (it is an agents.Observer, picked up by
 // agents.New) to keep each step's screen and action. When the run ends,
 // Learn evolves memory from the steps the agent took itself: with a model,
-// one reflection call (memory.Store.Evolve: tips, and a shortcut checked
+// one reflection call (evolve.Evolve: tips, and a shortcut checked
 // against the recorded screens, or one built from the trajectory); without
 // one, memory.ShortcutFromTrajectory for a successful run. A run that only
 // replayed shortcuts teaches nothing new and costs no call. Every run is

@@ -18,10 +18,7 @@ import (
 // Team implements the four roles without a model. Use one Team per run at
 // a time; it is safe for concurrent use but keeps one run's state.
 type Team struct {
-	// Paths, when set, knows routes through apps that exploration learned
-	// (memory/explore); the policy follows one to a screen whose switch it
-	// cannot find by following labels. Set it before a run.
-	Paths Paths
+	cfg Config
 
 	mu        sync.Mutex
 	task      string
@@ -51,28 +48,21 @@ type Paths interface {
 
 var _ Paths = (*memory.Store)(nil)
 
-// New returns a fresh offline team.
-func New() *Team { return &Team{} }
-
-// Roles returns the team as agents.Team, for agents.Config.
-func (t *Team) Roles() agents.Team {
-	return agents.Team{Planner: t, Decider: t, Reflector: t, Notetaker: t}
+// Config tunes a Team. The zero value works.
+type Config struct {
+	// Paths, when set, knows routes through apps that exploration learned
+	// (memory/explore); the policy follows one to a screen whose switch it
+	// cannot find by following labels.
+	Paths Paths
 }
 
-// Configure fills cfg's roles with a fresh offline team and names them.
-// When cfg.Memory is already set and knows routes (Paths), the team
-// follows them.
-func Configure(cfg *agents.Config) *Team {
-	t := New()
-	cfg.Planner, cfg.Decider, cfg.Reflector, cfg.Notetaker = t, t, t, t
-	cfg.RolesName = "offline"
-	if cfg.ModelName == "" {
-		cfg.ModelName = "offline"
-	}
-	if p, ok := cfg.Memory.(Paths); ok {
-		t.Paths = p
-	}
-	return t
+// New returns a fresh offline team.
+func New(cfg Config) *Team { return &Team{cfg: cfg} }
+
+// Roles returns the team as agents.Team, named "offline", for
+// agents.Config.Roles.
+func (t *Team) Roles() agents.Team {
+	return agents.Team{Name: "offline", Planner: t, Decider: t, Reflector: t, Notetaker: t}
 }
 
 var (
@@ -101,7 +91,7 @@ func (t *Team) Plan(ctx context.Context, in agents.PlanInput) (agents.PlanOutput
 }
 
 // Decide picks the next action from the element list.
-func (t *Team) Decide(ctx context.Context, in agents.DecideInput) (agents.Decision, error) {
+func (t *Team) Decide(ctx context.Context, in agents.DecideInput) (agents.DecideOutput, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.visited == nil || in.Task != t.task {
@@ -123,18 +113,18 @@ func (t *Team) reset(task string) {
 	t.route, t.routed, t.hop = nil, false, 0
 }
 
-func decision(thought string, a actions.Action) agents.Decision {
-	return agents.Decision{Thought: thought, Action: a}
+func decision(thought string, a actions.Action) agents.DecideOutput {
+	return agents.DecideOutput{Thought: thought, Action: a}
 }
 
-func infeasible(why string) agents.Decision {
+func infeasible(why string) agents.DecideOutput {
 	return decision(why, actions.Done{Status: actions.StatusInfeasible, Answer: why})
 }
 
-func (t *Team) decide(s *perception.Screen) agents.Decision {
+func (t *Team) decide(s *perception.Screen) agents.DecideOutput {
 	in := t.intent
 	if in.Kind == KindUnknown {
-		return infeasible("the offline policy does not understand this task; it can open an app, turn a setting on or off, send a message, search, and find a price. Use a model (--model) for anything else")
+		return infeasible("the offline policy does not understand this task; it can open an app, turn a setting on or off, send a message, search, and find a price. Use a language model for anything else")
 	}
 	if t.appPkg == "" || s.Package != t.appPkg {
 		if in.Kind == KindOpen && t.appPkg != "" && s.Package == t.appPkg {
@@ -144,7 +134,7 @@ func (t *Team) decide(s *perception.Screen) agents.Decision {
 			return infeasible(fmt.Sprintf("%s did not stay open", in.App))
 		}
 		t.opens++
-		return agents.Decision{Thought: "open " + in.App, Action: actions.OpenApp{App: in.App}, Expect: in.App + " opens", SubgoalDone: true}
+		return agents.DecideOutput{Thought: "open " + in.App, Action: actions.OpenApp{App: in.App}, Expect: in.App + " opens", SubgoalDone: true}
 	}
 	switch in.Kind {
 	case KindOpen:
@@ -161,7 +151,7 @@ func (t *Team) decide(s *perception.Screen) agents.Decision {
 	return infeasible("unknown task shape")
 }
 
-func (t *Team) toggle(s *perception.Screen) agents.Decision {
+func (t *Team) toggle(s *perception.Screen) agents.DecideOutput {
 	in := t.intent
 	if e, ok := findSwitch(s, in.Target); ok {
 		switch {
@@ -171,7 +161,7 @@ func (t *Team) toggle(s *perception.Screen) agents.Decision {
 			return decision("flipped "+in.Target, actions.Done{Status: actions.StatusSuccess, Answer: fmt.Sprintf("%s is %s", in.Target, onOff(e.Checked))})
 		}
 		t.flipped = true
-		return agents.Decision{Thought: "tap the " + in.Target + " switch", Action: actions.Tap{Target: actions.Target{Element: e.ID}}, Expect: in.Target + " switches", SubgoalDone: true}
+		return agents.DecideOutput{Thought: "tap the " + in.Target + " switch", Action: actions.Tap{Target: actions.Target{Element: e.ID}}, Expect: in.Target + " switches", SubgoalDone: true}
 	}
 	if d, ok := t.follow(s, in.Target); ok {
 		return d
@@ -183,13 +173,13 @@ func (t *Team) toggle(s *perception.Screen) agents.Decision {
 // target, when Paths knows one and the route's next element is on the
 // screen. It looks for the latest step of the route first, so a screen
 // reached some other way continues from there.
-func (t *Team) follow(s *perception.Screen, target string) (agents.Decision, bool) {
-	if t.Paths == nil {
-		return agents.Decision{}, false
+func (t *Team) follow(s *perception.Screen, target string) (agents.DecideOutput, bool) {
+	if t.cfg.Paths == nil {
+		return agents.DecideOutput{}, false
 	}
 	if !t.routed {
 		t.routed = true
-		if p, ok, err := t.Paths.PathTo(s.Package, target); err == nil && ok {
+		if p, ok, err := t.cfg.Paths.PathTo(s.Package, target); err == nil && ok {
 			t.route = p
 		}
 	}
@@ -206,15 +196,15 @@ func (t *Team) follow(s *perception.Screen, target string) (agents.Decision, boo
 		if to == "" {
 			to = "the next screen"
 		}
-		return agents.Decision{Thought: fmt.Sprintf("the explored route to %s goes through %q", target, strings.TrimSpace(e.Label())),
+		return agents.DecideOutput{Thought: fmt.Sprintf("the explored route to %s goes through %q", target, strings.TrimSpace(e.Label())),
 			Action: actions.Tap{Target: actions.Target{Element: e.ID}}, Expect: to}, true
 	}
-	return agents.Decision{}, false
+	return agents.DecideOutput{}, false
 }
 
 // navigate goes towards a screen showing target: into rows that mention it,
 // down long lists, and back out of dead ends.
-func (t *Team) navigate(s *perception.Screen, target, what string) agents.Decision {
+func (t *Team) navigate(s *perception.Screen, target, what string) agents.DecideOutput {
 	page := s.Package + "/" + s.Activity + "/" + firstLabel(s)
 	words := norm(target)
 	var best *perception.Element
@@ -239,20 +229,20 @@ func (t *Team) navigate(s *perception.Screen, target, what string) agents.Decisi
 	if best != nil {
 		t.visited[page+"|"+best.Label()] = true
 		title := strings.TrimSpace(best.Label())
-		return agents.Decision{Thought: fmt.Sprintf("%q mentions %s", title, target), Action: actions.Tap{Target: actions.Target{Element: best.ID}}, Expect: "a page about " + target}
+		return agents.DecideOutput{Thought: fmt.Sprintf("%q mentions %s", title, target), Action: actions.Tap{Target: actions.Target{Element: best.ID}}, Expect: "a page about " + target}
 	}
 	if hasScrollable(s) && !t.scrollEnd[page] && t.scrolls[page] < 6 {
 		t.scrolls[page]++
-		return agents.Decision{Thought: "look further down the list for " + target, Action: actions.Swipe{Direction: actions.Up}, Expect: "more of the list"}
+		return agents.DecideOutput{Thought: "look further down the list for " + target, Action: actions.Swipe{Direction: actions.Up}, Expect: "more of the list"}
 	}
 	if t.backs < 4 {
 		t.backs++
-		return agents.Decision{Thought: "no way to " + what + " here; go back", Action: actions.Key{Key: "back"}, Expect: "the previous page"}
+		return agents.DecideOutput{Thought: "no way to " + what + " here; go back", Action: actions.Key{Key: "back"}, Expect: "the previous page"}
 	}
 	return infeasible("could not find " + what)
 }
 
-func (t *Team) message(s *perception.Screen) agents.Decision {
+func (t *Team) message(s *perception.Screen) agents.DecideOutput {
 	in := t.intent
 	if compose, ok := findField(s, "message", "text", "sms", "chat"); ok {
 		switch {
@@ -261,34 +251,34 @@ func (t *Team) message(s *perception.Screen) agents.Decision {
 		case strings.Contains(norm(compose.Text), norm(in.Text)):
 			if send, ok := findClickable(s, "send"); ok {
 				t.sent = true
-				return agents.Decision{Thought: "send the message", Action: actions.Tap{Target: actions.Target{Element: send.ID}}, Expect: "the message appears in the conversation", SubgoalDone: true}
+				return agents.DecideOutput{Thought: "send the message", Action: actions.Tap{Target: actions.Target{Element: send.ID}}, Expect: "the message appears in the conversation", SubgoalDone: true}
 			}
 			return decision("press enter to send", actions.Key{Key: "enter"})
 		case !t.typed["message"]:
 			t.typed["message"] = true
-			return agents.Decision{Thought: "type the message", Action: actions.Type{Element: compose.ID, Text: in.Text}, Expect: "the text in the field", SubgoalDone: true}
+			return agents.DecideOutput{Thought: "type the message", Action: actions.Type{Element: compose.ID, Text: in.Text}, Expect: "the text in the field", SubgoalDone: true}
 		}
 		return infeasible("the message could not be typed")
 	}
 	if row, ok := findStarting(s, in.Target); ok {
-		return agents.Decision{Thought: "open the conversation with " + in.Target, Action: actions.Tap{Target: actions.Target{Element: row.ID}}, Expect: "the conversation with " + in.Target, SubgoalDone: true}
+		return agents.DecideOutput{Thought: "open the conversation with " + in.Target, Action: actions.Tap{Target: actions.Target{Element: row.ID}}, Expect: "the conversation with " + in.Target, SubgoalDone: true}
 	}
 	if to, ok := findField(s, "name", "to", "number", "search", "recipient"); ok && !strings.EqualFold(strings.TrimSpace(to.Text), in.Target) {
-		return agents.Decision{Thought: "look up " + in.Target, Action: actions.Type{Element: to.ID, Text: in.Target, Clear: to.Text != ""}, Expect: in.Target + " in the list"}
+		return agents.DecideOutput{Thought: "look up " + in.Target, Action: actions.Type{Element: to.ID, Text: in.Target, Clear: to.Text != ""}, Expect: in.Target + " in the list"}
 	}
 	if b, ok := findClickable(s, "start chat", "new message", "new conversation", "compose"); ok && !t.visited["compose|"+s.Activity] {
 		t.visited["compose|"+s.Activity] = true
-		return agents.Decision{Thought: "start a new conversation", Action: actions.Tap{Target: actions.Target{Element: b.ID}}, Expect: "a new conversation"}
+		return agents.DecideOutput{Thought: "start a new conversation", Action: actions.Tap{Target: actions.Target{Element: b.ID}}, Expect: "a new conversation"}
 	}
 	return t.navigate(s, in.Target, "the conversation with "+in.Target)
 }
 
-func (t *Team) search(s *perception.Screen) agents.Decision {
+func (t *Team) search(s *perception.Screen) agents.DecideOutput {
 	in := t.intent
 	if !t.submitted {
 		if f, ok := findField(s, "search", "url", "find"); ok {
 			t.submitted = true
-			return agents.Decision{Thought: "search for " + in.Target, Action: actions.Type{Element: f.ID, Text: in.Target, Submit: true, Clear: f.Text != "" && f.Text != f.Hint}, Expect: "results for " + in.Target, SubgoalDone: true}
+			return agents.DecideOutput{Thought: "search for " + in.Target, Action: actions.Type{Element: f.ID, Text: in.Target, Submit: true, Clear: f.Text != "" && f.Text != f.Hint}, Expect: "results for " + in.Target, SubgoalDone: true}
 		}
 		if b, ok := findClickable(s, "search"); ok && !t.visited["search|"+s.Activity] {
 			t.visited["search|"+s.Activity] = true
@@ -301,7 +291,7 @@ func (t *Team) search(s *perception.Screen) agents.Decision {
 
 var moneyRE = regexp.MustCompile(`[$€£¥₹]\s?\d[\d,]*(?:\.\d\d)?`)
 
-func (t *Team) price(s *perception.Screen) agents.Decision {
+func (t *Team) price(s *perception.Screen) agents.DecideOutput {
 	in := t.intent
 	words := norm(in.Target)
 	// A price on the line naming the item, or just below it.
@@ -330,7 +320,7 @@ func (t *Team) price(s *perception.Screen) agents.Decision {
 	if !t.submitted {
 		if f, ok := findField(s, "search", "url", "find"); ok {
 			t.submitted = true
-			return agents.Decision{Thought: "search for " + in.Target, Action: actions.Type{Element: f.ID, Text: in.Target, Submit: true, Clear: f.Text != "" && f.Text != f.Hint}, Expect: "results for " + in.Target}
+			return agents.DecideOutput{Thought: "search for " + in.Target, Action: actions.Type{Element: f.ID, Text: in.Target, Submit: true, Clear: f.Text != "" && f.Text != f.Hint}, Expect: "results for " + in.Target}
 		}
 	}
 	return t.navigate(s, in.Target, "the price of "+in.Target)

@@ -15,16 +15,24 @@ import (
 	xdraw "golang.org/x/image/draw"
 
 	"github.com/mobagent/mobagent/agents"
+	"github.com/mobagent/mobagent/format"
+	"github.com/mobagent/mobagent/perception"
 	"github.com/mobagent/mobagent/safety"
 )
 
-// Format is the version of the run directory layout.
-const Format = 1
+// Status says whether a run is still going.
+type Status string
+
+// Run statuses.
+const (
+	StatusRunning  Status = "running"  // the run has not ended (or was killed: see Load)
+	StatusFinished Status = "finished" // the run ended and run.json holds its outcome
+)
 
 // Run is the content of run.json.
 type Run struct {
-	Format   int             `json:"format"`
-	Status   string          `json:"status"` // running or finished
+	Format   int             `json:"format"` // format.Version
+	Status   Status          `json:"status"`
 	Task     string          `json:"task"`
 	Model    string          `json:"model"`
 	Device   string          `json:"device"`
@@ -35,13 +43,20 @@ type Run struct {
 	Answer   string          `json:"answer,omitempty"`
 	Reason   string          `json:"reason,omitempty"`
 	Notes    []string        `json:"notes,omitempty"`
-	Totals   agents.Totals   `json:"totals"`
+	// Verification is the verify phase's verdict on a claimed completion.
+	Verification *agents.Verification `json:"verification,omitempty"`
+	Totals       agents.Totals        `json:"totals"`
 	// Overhead is the mean time per step outside model calls.
-	Overhead time.Duration `json:"overhead_per_step_ns"`
+	Overhead format.Millis `json:"overhead_per_step_ms"`
 	// ModelCallsPerStep is the mean number of model calls per step.
 	ModelCallsPerStep float64 `json:"model_calls_per_step"`
 	Final             string  `json:"final_screenshot,omitempty"`
-	Error             string  `json:"error,omitempty"`
+	// Error is the cause of an outcome unavailable or error (the reason
+	// says it in words).
+	Error string `json:"error,omitempty"`
+	// Recovered is set by Load for a run that never finished (killed): its
+	// totals were added up from steps.jsonl.
+	Recovered bool `json:"-"`
 }
 
 // Config tunes a Recorder. The zero value works.
@@ -87,7 +102,7 @@ var (
 // Recorder writing into it.
 func Create(dir string, cfg Config) (*Recorder, error) {
 	if _, err := os.Stat(filepath.Join(dir, "run.json")); err == nil {
-		return nil, fmt.Errorf("trajectory: %s already holds a run; choose another --out directory", dir)
+		return nil, fmt.Errorf("trajectory: %s already holds a run; choose another run directory", dir)
 	}
 	if err := os.MkdirAll(filepath.Join(dir, "images"), 0o755); err != nil {
 		return nil, fmt.Errorf("trajectory: create the run directory: %w", err)
@@ -140,7 +155,7 @@ func (r *Recorder) OnEvent(e agents.Event) {
 	switch e.Phase {
 	case agents.PhaseRunStart:
 		ri := e.Run
-		r.run = Run{Format: Format, Status: "running", Task: ri.Task, Model: ri.Model, Device: ri.Device, Settings: ri.Settings, Start: ri.Start}
+		r.run = Run{Format: format.Version, Status: StatusRunning, Task: ri.Task, Model: ri.Model, Device: ri.Device, Settings: ri.Settings, Start: ri.Start}
 		r.keep(r.writeRun())
 	case agents.PhaseObserve:
 		if e.Obs != nil && e.Obs.Screen != nil {
@@ -157,14 +172,12 @@ func (r *Recorder) OnEvent(e agents.Event) {
 		r.pending.Wait() // run.json comes after every step
 		r.mu.Lock()
 		res := e.Result
-		r.run.Status, r.run.End = "finished", res.End
-		r.run.Outcome, r.run.Answer, r.run.Reason, r.run.Notes, r.run.Totals = res.Outcome, res.Answer, res.Reason, res.Notes, res.Totals
-		r.run.Overhead = res.Totals.Overhead()
-		if res.Totals.Steps > 0 {
-			r.run.ModelCallsPerStep = float64(res.Totals.ModelCalls) / float64(res.Totals.Steps)
-		}
-		if e.Err != nil {
-			r.run.Error = e.Err.Error()
+		r.run.Status, r.run.End = StatusFinished, res.End
+		r.run.Outcome, r.run.Answer, r.run.Reason, r.run.Notes, r.run.Verification = res.Outcome, res.Answer, res.Reason, res.Notes, res.Verification
+		r.run.setTotals(res.Totals)
+		var stop *agents.StopError
+		if errors.As(e.Err, &stop) && stop.Err != nil {
+			r.run.Error = r.red.String(stop.Err.Error())
 		}
 		if r.last != nil {
 			name := "images/final.jpg"
@@ -230,16 +243,27 @@ func (r *Recorder) writeStep(st *agents.Step) error {
 	if st == nil {
 		return nil
 	}
+	var small *image.RGBA
 	if st.Image != nil {
+		small = shrink(st.Image, r.cfg.MaxSide)
 		name := fmt.Sprintf("images/step-%03d.jpg", st.Index)
-		if err := r.writeJPEG(name, st.Image); err != nil {
+		if err := r.writeJPEG(name, small); err != nil {
 			return err
 		}
 		st.Screenshot = name
 	}
-	if st.MarksImage != nil && !r.cfg.NoMarks {
+	marks := st.MarksImage
+	if marks == nil && small != nil && !r.cfg.NoMarks {
+		// Without vision the model saw no image; draw the set-of-mark image
+		// for the trajectory here, off the agent's path, on the shrunk
+		// screenshot.
+		if m, _, err := perception.DrawMarks(small, scaleElements(st.Elements, st.Image.Bounds(), small.Bounds()), perception.MarkOptions{}); err == nil {
+			marks = m
+		}
+	}
+	if marks != nil && !r.cfg.NoMarks {
 		name := fmt.Sprintf("images/step-%03d-som.jpg", st.Index)
-		if err := r.writeJPEG(name, st.MarksImage); err != nil {
+		if err := r.writeJPEG(name, marks); err != nil {
 			return err
 		}
 		st.Marks = name
@@ -253,9 +277,10 @@ func (r *Recorder) writeStep(st *agents.Step) error {
 	}
 	for _, c := range st.Calls {
 		line := struct {
-			Step int `json:"step"`
+			Format int `json:"format"`
+			Step   int `json:"step"`
 			agents.Call
-		}{st.Index, c}
+		}{format.Version, st.Index, c}
 		b, err := json.Marshal(line)
 		if err != nil {
 			return err
@@ -281,21 +306,113 @@ func (r *Recorder) writeJPEG(name string, img image.Image) error {
 
 // encodeJPEG writes img downscaled so its longer side is at most maxSide.
 func encodeJPEG(w io.Writer, img image.Image, maxSide, quality int) error {
-	b := img.Bounds()
-	if s := max(b.Dx(), b.Dy()); s > maxSide {
-		dw, dh := b.Dx()*maxSide/s, b.Dy()*maxSide/s
-		dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
-		xdraw.ApproxBiLinear.Scale(dst, dst.Bounds(), img, b, xdraw.Src, nil)
-		img = dst
-	}
-	return jpeg.Encode(w, img, &jpeg.Options{Quality: quality})
+	return jpeg.Encode(w, shrink(img, maxSide), &jpeg.Options{Quality: quality})
 }
 
-// Load reads a run directory.
+// shrink returns img with its longer side at most maxSide, by averaging
+// whole blocks of pixels (a box filter: sharp text stays legible, and it
+// reads each source pixel once, several times faster than interpolating).
+// The block side is the smallest integer that fits, so the result may be
+// a little smaller than maxSide.
+func shrink(img image.Image, maxSide int) *image.RGBA {
+	b := img.Bounds()
+	k := (max(b.Dx(), b.Dy()) + maxSide - 1) / maxSide
+	if k <= 1 {
+		out := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+		xdraw.Draw(out, out.Bounds(), img, b.Min, xdraw.Src)
+		return out
+	}
+	// Screenshots are opaque, so RGBA and NRGBA pixels average alike.
+	var pix []byte
+	var stride int
+	switch s := img.(type) {
+	case *image.RGBA:
+		pix, stride = s.Pix[s.PixOffset(b.Min.X, b.Min.Y):], s.Stride
+	case *image.NRGBA:
+		pix, stride = s.Pix[s.PixOffset(b.Min.X, b.Min.Y):], s.Stride
+	default:
+		c := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+		xdraw.Draw(c, c.Bounds(), img, b.Min, xdraw.Src)
+		pix, stride = c.Pix, c.Stride
+	}
+	dw, dh := b.Dx()/k, b.Dy()/k
+	out := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	// Blocks of 4 pixels and more are sampled on a grid of every other
+	// pixel: the average barely changes and the reading halves twice.
+	step := 1
+	if k >= 4 {
+		step = 2
+	}
+	sums := make([]uint32, 4*dw)
+	n := uint32(((k + step - 1) / step) * ((k + step - 1) / step))
+	for oy := 0; oy < dh; oy++ {
+		clear(sums)
+		for dy := 0; dy < k; dy += step {
+			row := pix[(oy*k+dy)*stride : (oy*k+dy)*stride+dw*k*4]
+			for ox := 0; ox < dw; ox++ {
+				var r, g, bl, a uint32
+				for i := ox * k * 4; i < (ox+1)*k*4; i += 4 * step {
+					r += uint32(row[i])
+					g += uint32(row[i+1])
+					bl += uint32(row[i+2])
+					a += uint32(row[i+3])
+				}
+				sums[ox*4] += r
+				sums[ox*4+1] += g
+				sums[ox*4+2] += bl
+				sums[ox*4+3] += a
+			}
+		}
+		drow := out.Pix[oy*out.Stride : oy*out.Stride+4*dw]
+		for i, v := range sums {
+			drow[i] = uint8(v / n)
+		}
+	}
+	return out
+}
+
+// scaleElements maps element bounds from one image size to another.
+func scaleElements(els []perception.Element, from, to image.Rectangle) []perception.Element {
+	out := make([]perception.Element, len(els))
+	sx := func(v int) int { return (v - from.Min.X) * to.Dx() / max(1, from.Dx()) }
+	sy := func(v int) int { return (v - from.Min.Y) * to.Dy() / max(1, from.Dy()) }
+	for i, e := range els {
+		e.Bounds = image.Rect(sx(e.Bounds.Min.X), sy(e.Bounds.Min.Y), sx(e.Bounds.Max.X), sy(e.Bounds.Max.Y))
+		out[i] = e
+	}
+	return out
+}
+
+func (run *Run) setTotals(t agents.Totals) {
+	run.Totals = t
+	run.Overhead = format.Ms(t.Overhead())
+	run.ModelCallsPerStep = 0
+	if t.Steps > 0 {
+		run.ModelCallsPerStep = float64(t.ModelCalls) / float64(t.Steps)
+	}
+}
+
+// ErrOldFormat is returned by Load for a run directory written in a format
+// this version cannot read.
+var ErrOldFormat = errors.New("trajectory: the run directory is in an older format")
+
+// Load reads a run directory. A run that never finished (the process was
+// killed) is loaded with the steps that were written, its totals added up
+// from them and Recovered set.
 func Load(dir string) (*Run, []agents.Step, error) {
 	b, err := os.ReadFile(filepath.Join(dir, "run.json"))
 	if err != nil {
 		return nil, nil, fmt.Errorf("trajectory: %s is not a run directory (no run.json): %w", dir, err)
+	}
+	var head struct {
+		Format int `json:"format"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		return nil, nil, fmt.Errorf("trajectory: %s/run.json is not valid JSON (%v); the file is damaged", dir, err)
+	}
+	if head.Format != format.Version {
+		return nil, nil, fmt.Errorf("%w: %s/run.json is format %d and this mobagent reads format %d (docs/formats.md lists the changes); its report.html was written when it ran, or run the task again",
+			ErrOldFormat, dir, head.Format, format.Version)
 	}
 	var run Run
 	if err := json.Unmarshal(b, &run); err != nil {
@@ -320,6 +437,18 @@ func Load(dir string) (*Run, []agents.Step, error) {
 			return &run, steps, fmt.Errorf("trajectory: %s/steps.jsonl after step %d: %w", dir, len(steps), err)
 		}
 		steps = append(steps, st)
+	}
+	if run.Status == StatusRunning {
+		var t agents.Totals
+		for i := range steps {
+			t.Add(&steps[i])
+		}
+		if n := len(steps); n > 0 {
+			last := steps[n-1]
+			t.Duration = format.Ms(last.Start.Add(last.Timings.Total.D()).Sub(run.Start))
+		}
+		run.setTotals(t)
+		run.Recovered = true
 	}
 	return &run, steps, nil
 }

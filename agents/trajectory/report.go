@@ -12,14 +12,15 @@ import (
 	"time"
 
 	"github.com/mobagent/mobagent/agents"
+	"github.com/mobagent/mobagent/format"
 )
 
 //go:embed report.html.tmpl
 var reportFS embed.FS
 
 var reportTmpl = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
-	"ms":   func(d time.Duration) string { return fmt.Sprintf("%d ms", d.Milliseconds()) },
-	"secs": func(d time.Duration) string { return fmt.Sprintf("%.1f s", d.Seconds()) },
+	"ms":   func(d format.Millis) string { return fmt.Sprintf("%d ms", d.D().Milliseconds()) },
+	"secs": func(d format.Millis) string { return fmt.Sprintf("%.1f s", d.D().Seconds()) },
 	"cost": func(c float64) string { return fmt.Sprintf("$%.4f", c) },
 	"pct":  func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
 }).ParseFS(reportFS, "report.html.tmpl"))
@@ -31,7 +32,7 @@ type reportStep struct {
 	Tap       *image.Point
 	SwipeFrom *image.Point
 	SwipeTo   *image.Point
-	Overhead  time.Duration
+	Overhead  format.Millis
 }
 
 type reportData struct {
@@ -40,7 +41,7 @@ type reportData struct {
 	Final    template.URL
 	Dir      string
 	Built    time.Time
-	Overhead time.Duration
+	Overhead format.Millis
 }
 
 // WriteReport builds dir/report.html from the run directory: a
@@ -55,7 +56,7 @@ func WriteReport(dir string) (string, error) {
 	}
 	d := reportData{Run: run, Dir: dir, Built: time.Now().UTC(), Overhead: run.Overhead}
 	for _, st := range steps {
-		rs := reportStep{Step: st, W: st.Screen.Width, H: st.Screen.Height, Overhead: st.Timings.Overhead()}
+		rs := reportStep{Step: st, W: st.Screen.Size[0], H: st.Screen.Size[1], Overhead: format.Ms(st.Timings.Overhead())}
 		if st.Screenshot != "" {
 			rs.Img, err = dataURI(filepath.Join(dir, st.Screenshot))
 			if err != nil {
@@ -63,10 +64,12 @@ func WriteReport(dir string) (string, error) {
 			}
 		}
 		if x := st.Exec; x != nil && x.Point != nil {
+			p := image.Pt(x.Point[0], x.Point[1])
 			if x.End != nil {
-				rs.SwipeFrom, rs.SwipeTo = x.Point, x.End
+				e := image.Pt(x.End[0], x.End[1])
+				rs.SwipeFrom, rs.SwipeTo = &p, &e
 			} else {
-				rs.Tap = x.Point
+				rs.Tap = &p
 			}
 		}
 		d.Steps = append(d.Steps, rs)

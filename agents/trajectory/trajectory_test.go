@@ -17,6 +17,7 @@ import (
 	"github.com/mobagent/mobagent/actions"
 	"github.com/mobagent/mobagent/agents"
 	"github.com/mobagent/mobagent/agents/trajectory"
+	"github.com/mobagent/mobagent/format"
 	"github.com/mobagent/mobagent/perception"
 	"github.com/mobagent/mobagent/safety"
 )
@@ -45,22 +46,22 @@ func record(t *testing.T, n int, red *safety.Redactor, secret string) string {
 	rec.OnEvent(agents.Event{Phase: agents.PhaseRunStart, Run: &agents.RunInfo{Task: "Turn on Wi-Fi " + secret, Model: "test", Device: "sim", Start: start}})
 	for i := 1; i <= n; i++ {
 		raw, _ := actions.MarshalJSON(actions.Tap{Target: actions.Target{Element: i}})
-		p := image.Pt(100*i, 200*i)
-		st := &agents.Step{Index: i, Start: start, Screen: agents.ScreenSummary{Package: "com.android.settings", Width: 1080, Height: 2400, Text: "<text id=1 text=\"" + secret + "\">"},
+		p := [2]int{100 * i, 200 * i}
+		st := &agents.Step{Format: format.Version, Index: i, Start: start, Screen: agents.ScreenSummary{Package: "com.android.settings", Size: [2]int{1080, 2400}, Text: "<text id=1 text=\"" + secret + "\">"},
 			Thought: "tap it <script>alert(1)</script>", Action: raw, ActionText: "tap element 1", Image: screen(color.RGBA{uint8(20 * i), 200, 255, 255}),
-			Gate:       &safety.Decision{Verdict: safety.VerdictAllow, Reason: "no risk"},
+			Gate:       &safety.Decision{Verdict: safety.VerdictAllowed, AnsweredBy: safety.ByPolicy, Effect: safety.EffectAllow, Reason: "no risk"},
 			Exec:       &agents.Exec{Point: &p},
 			Reflection: &agents.Reflection{Verdict: agents.VerdictSuccess, Note: "ok", Skipped: true, Reason: "certain"},
-			Timings:    agents.Timings{Total: 300 * time.Millisecond, Model: 200 * time.Millisecond},
+			Timings:    agents.Timings{Total: format.Ms(300 * time.Millisecond), Model: format.Ms(200 * time.Millisecond)},
 			Calls:      []agents.Call{{Role: "decision", Prompt: "screen says " + secret, Response: `{"action":"tap"}`}}}
 		if i == n {
-			st.Exec = &agents.Exec{Point: &image.Point{500, 1800}, End: &image.Point{500, 600}}
+			st.Exec = &agents.Exec{Point: &[2]int{500, 1800}, End: &[2]int{500, 600}}
 		}
 		rec.OnEvent(agents.Event{Phase: agents.PhaseObserve, Obs: &agents.Observation{Screen: &perception.Screen{Image: st.Image}}})
 		rec.OnEvent(agents.Event{Phase: agents.PhaseStep, Step: i, Record: st})
 	}
 	rec.OnEvent(agents.Event{Phase: agents.PhaseRunEnd, Result: &agents.Result{Outcome: agents.OutcomeSuccess, Answer: "done", End: start.Add(time.Minute),
-		Totals: agents.Totals{Steps: n, ModelCalls: n, Duration: time.Duration(n) * 300 * time.Millisecond, ModelLatency: time.Duration(n) * 200 * time.Millisecond}}})
+		Totals: agents.Totals{Steps: n, ModelCalls: n, Duration: format.Ms(time.Duration(n) * 300 * time.Millisecond), Model: format.Ms(time.Duration(n) * 200 * time.Millisecond)}}})
 	if err := rec.Flush(); err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +76,7 @@ func TestRecordLoadReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if run.Status != "finished" || run.Outcome != agents.OutcomeSuccess || len(steps) != 5 || run.Overhead != 100*time.Millisecond {
+	if run.Status != "finished" || run.Outcome != agents.OutcomeSuccess || len(steps) != 5 || run.Overhead != format.Ms(100*time.Millisecond) {
 		t.Fatalf("run %+v, %d steps", run, len(steps))
 	}
 	if steps[0].Screenshot == "" || steps[4].Exec.End == nil {

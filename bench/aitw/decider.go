@@ -179,5 +179,5 @@ func DescribeAction(a Action) string {
 	if err != nil {
 		return a.ActionType.String()
 	}
-	return agents.Describe(act, nil)
+	return actions.Describe(act, nil)
 }

@@ -318,11 +318,11 @@ func indexOf(eps []*Episode, ep *Episode) int {
 type fakeDecider struct {
 	mu  sync.Mutex
 	in  []agents.DecideInput
-	dec agents.Decision
+	dec agents.DecideOutput
 	err error
 }
 
-func (f *fakeDecider) Decide(ctx context.Context, in agents.DecideInput) (agents.Decision, error) {
+func (f *fakeDecider) Decide(ctx context.Context, in agents.DecideInput) (agents.DecideOutput, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.in = append(f.in, in)
@@ -345,26 +345,26 @@ func TestDeciderPredictProtocol(t *testing.T) {
 		name    string
 		vision  bool
 		history int
-		dec     agents.Decision
+		dec     agents.DecideOutput
 		err     error
 		want    Prediction
 		wantErr bool
 	}{
-		{name: "element tap", dec: agents.Decision{Action: actions.Tap{Target: actions.Target{Element: 1}}, Calls: cost(0.01)},
+		{name: "element tap", dec: agents.DecideOutput{Action: actions.Tap{Target: actions.Target{Element: 1}}, Calls: cost(0.01)},
 			want: Prediction{ActionType: DualPoint, TouchYX: [2]float64{0.55, 0.5}, LiftYX: [2]float64{0.55, 0.5}, CostUSD: 0.01}},
 		// The marked image is 512×1024, so its pixel (100, 200) is the
 		// screenshot's (211, 422): (y, x) ≈ (0.195, 0.195), not (0.093, 0.093).
-		{name: "pixel tap, vision", vision: true, dec: agents.Decision{Action: actions.Tap{Target: actions.Target{Point: &actions.Point{X: 100, Y: 200, Space: actions.SpacePixels}}}},
+		{name: "pixel tap, vision", vision: true, dec: agents.DecideOutput{Action: actions.Tap{Target: actions.Target{Point: &actions.Point{X: 100, Y: 200, Space: actions.SpacePixels}}}},
 			want: Prediction{ActionType: DualPoint, TouchYX: [2]float64{0.195, 0.195}, LiftYX: [2]float64{0.195, 0.195}}},
-		{name: "swipe", dec: agents.Decision{Action: actions.Swipe{Direction: actions.Up}},
+		{name: "swipe", dec: agents.DecideOutput{Action: actions.Swipe{Direction: actions.Up}},
 			want: Prediction{ActionType: DualPoint}},
-		{name: "done", history: 1, dec: agents.Decision{Action: actions.Done{Status: actions.StatusSuccess}},
+		{name: "done", history: 1, dec: agents.DecideOutput{Action: actions.Done{Status: actions.StatusSuccess}},
 			want: Prediction{ActionType: StatusComplete, TouchYX: NoPoint, LiftYX: NoPoint}},
-		{name: "no AitW form", dec: agents.Decision{Action: actions.Wait{}, Calls: cost(0.02)},
+		{name: "no AitW form", dec: agents.DecideOutput{Action: actions.Wait{}, Calls: cost(0.02)},
 			want: Prediction{ActionType: InvalidAction, TouchYX: NoPoint, LiftYX: NoPoint, CostUSD: 0.02}},
-		{name: "unreadable answer", dec: agents.Decision{Calls: cost(0.03)}, err: errors.New("no action in the reply"),
+		{name: "unreadable answer", dec: agents.DecideOutput{Calls: cost(0.03)}, err: errors.New("no action in the reply"),
 			want: Prediction{ActionType: InvalidAction, TouchYX: NoPoint, LiftYX: NoPoint, CostUSD: 0.03}},
-		{name: "model call failed", dec: agents.Decision{Calls: []agents.Call{{Err: "503"}}}, err: errors.New("the decision model call failed"), wantErr: true},
+		{name: "model call failed", dec: agents.DecideOutput{Calls: []agents.Call{{Err: "503"}}}, err: errors.New("the decision model call failed"), wantErr: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fd := &fakeDecider{dec: tc.dec, err: tc.err}

@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mobagent/mobagent/format"
 	"github.com/mobagent/mobagent/perception"
 )
 
@@ -130,11 +131,13 @@ type RunResult struct {
 
 const maxFailureExamples = 10
 
-// stepRecord is one line of ResultsFile.
+// stepRecord is one line of ResultsFile (formats v2, schema
+// "aitw-results"): the prediction with its match and time.
 type stepRecord struct {
+	Format int `json:"format"`
 	Prediction
-	Matched   bool  `json:"matched"`
-	ElapsedMS int64 `json:"elapsed_ms"`
+	Matched bool          `json:"matched"`
+	Elapsed format.Millis `json:"elapsed_ms"`
 }
 
 // episodeState is an episode with steps still in flight.
@@ -309,7 +312,7 @@ func (r *runner) predict(ctx context.Context, st *episodeState, i int) {
 	}
 	p.EpisodeID, p.StepID = key.EpisodeID, key.StepID
 	rec := stepRecord{Prediction: p, Matched: ActionsMatch(p.Action(), s.Action, s.Annotations),
-		ElapsedMS: r.now().Sub(began).Milliseconds()}
+		Elapsed: format.Ms(r.now().Sub(began)), Format: format.Version}
 	line, err := json.Marshal(rec)
 	if err != nil {
 		r.fail(key, fmt.Errorf("encode prediction: %w", err))

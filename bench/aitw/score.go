@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"slices"
+
+	"github.com/mobagent/mobagent/format"
 )
 
 // LineError is a malformed line of a JSON Lines file; Line is 1-based.
@@ -162,6 +164,8 @@ type SubsetScore struct {
 // subset, Overall as the mean over the subsets present, and episode success
 // (every step matched). Percentages are 0..100, as in the published tables.
 type Report struct {
+	// Format is format.Version (schema "aitw-report").
+	Format int `json:"format"`
 	// System names what was scored, such as the model profile of a run;
 	// empty in the reports means "this run".
 	System             string        `json:"system,omitempty"`
@@ -233,7 +237,7 @@ func pct(n, d int) float64 {
 }
 
 func (t *tally) report() *Report {
-	r := &Report{MissingPredictions: t.nMiss, MissingExamples: t.missing, CostUSD: t.cost}
+	r := &Report{Format: format.Version, MissingPredictions: t.nMiss, MissingExamples: t.missing, CostUSD: t.cost}
 	order := append(slices.Clone(AllSubsets()), SubsetUnknown)
 	for _, sub := range order {
 		s := t.subsets[sub]

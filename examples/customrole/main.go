@@ -10,8 +10,9 @@ import (
 	"github.com/mobagent/mobagent/actions"
 	"github.com/mobagent/mobagent/agents"
 	"github.com/mobagent/mobagent/agents/offline"
-	"github.com/mobagent/mobagent/examples/internal/phone"
 	"github.com/mobagent/mobagent/safety"
+	"github.com/mobagent/mobagent/sim"
+	"github.com/mobagent/mobagent/sim/simserve"
 )
 
 // pathDecider taps through labels in order, then makes sure the switch
@@ -22,49 +23,46 @@ func (d pathDecider) Plan(ctx context.Context, in agents.PlanInput) (agents.Plan
 	return agents.PlanOutput{Plan: agents.Plan{Subgoals: d.path}}, nil
 }
 
-func (d pathDecider) Decide(ctx context.Context, in agents.DecideInput) (agents.Decision, error) {
+func (d pathDecider) Decide(ctx context.Context, in agents.DecideInput) (agents.DecideOutput, error) {
 	s := in.Obs.Screen
 	last := d.path[len(d.path)-1]
 	for _, e := range s.Elements {
 		if e.Checkable && strings.HasPrefix(e.Label(), last) {
 			if e.Checked {
-				return agents.Decision{Thought: last + " is on", Action: actions.Done{Status: actions.StatusSuccess, Answer: last + " is on"}}, nil
+				return agents.DecideOutput{Thought: last + " is on", Action: actions.Done{Status: actions.StatusSuccess, Answer: last + " is on"}}, nil
 			}
-			return agents.Decision{Thought: "switch it on", Action: actions.Tap{Target: actions.Target{Element: e.ID}}}, nil
+			return agents.DecideOutput{Thought: "switch it on", Action: actions.Tap{Target: actions.Target{Element: e.ID}}}, nil
 		}
 	}
 	// The deepest label of the path on this screen is the next tap.
 	for i := len(d.path) - 2; i >= 0; i-- {
 		for _, e := range s.Elements {
 			if e.Clickable && strings.HasPrefix(e.Label(), d.path[i]) {
-				return agents.Decision{Thought: "tap " + d.path[i], Action: actions.Tap{Target: actions.Target{Element: e.ID}}, Expect: d.path[i]}, nil
+				return agents.DecideOutput{Thought: "tap " + d.path[i], Action: actions.Tap{Target: actions.Target{Element: e.ID}}, Expect: d.path[i]}, nil
 			}
 		}
 	}
-	return agents.Decision{}, fmt.Errorf("no label of %v on this screen", d.path)
+	return agents.DecideOutput{}, fmt.Errorf("no label of %v on this screen", d.path)
 }
 
 func main() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	dev, stop, err := phone.Start(ctx)
+	served, err := simserve.Start(ctx, sim.Config{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(3)
 	}
-	defer stop()
+	defer served.Close()
+	dev := served.Device
 
 	custom := pathDecider{path: []string{"Settings", "Display", "Dark theme"}}
-	base := offline.New()
+	base := offline.New(offline.Config{})
 	cfg := agents.Config{
-		Device:    dev,
-		Planner:   custom,
-		Decider:   custom,
-		Reflector: base,
-		Notetaker: base,
-		RolesName: "custom path decider",
-		Gate:      &safety.Gate{Mode: safety.ModeApprove},
-		Limits:    agents.Limits{MaxSteps: 8},
+		Device: dev,
+		Roles:  agents.Team{Name: "custom path decider", Planner: custom, Decider: custom, Reflector: base, Notetaker: base},
+		Gate:   &safety.Gate{Mode: safety.ModeApprove},
+		Limits: agents.Limits{MaxSteps: 8},
 	}
 	a, err := agents.New(cfg)
 	if err != nil {

@@ -9,8 +9,9 @@ import (
 
 	"github.com/mobagent/mobagent/agents"
 	"github.com/mobagent/mobagent/agents/offline"
-	"github.com/mobagent/mobagent/examples/internal/phone"
 	"github.com/mobagent/mobagent/safety"
+	"github.com/mobagent/mobagent/sim"
+	"github.com/mobagent/mobagent/sim/simserve"
 )
 
 // printer is an Observer: it prints one line per phase and counts steps.
@@ -39,15 +40,15 @@ func main() {
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	dev, stopPhone, err := phone.Start(ctx)
+	served, err := simserve.Start(ctx, sim.Config{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(3)
 	}
-	defer stopPhone()
+	defer served.Close()
+	dev := served.Device
 
-	cfg := agents.Config{Device: dev, Gate: &safety.Gate{Mode: safety.ModeApprove}, Observers: []agents.Observer{&printer{}}}
-	offline.Configure(&cfg)
+	cfg := agents.Config{Device: dev, Roles: offline.New(offline.Config{}).Roles(), Gate: &safety.Gate{Mode: safety.ModeApprove}, Observers: []agents.Observer{&printer{}}}
 	a, err := agents.New(cfg)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -11,8 +11,9 @@ import (
 	"github.com/mobagent/mobagent/agents"
 	"github.com/mobagent/mobagent/agents/offline"
 	"github.com/mobagent/mobagent/agents/trajectory"
-	"github.com/mobagent/mobagent/examples/internal/phone"
 	"github.com/mobagent/mobagent/safety"
+	"github.com/mobagent/mobagent/sim"
+	"github.com/mobagent/mobagent/sim/simserve"
 )
 
 func main() {
@@ -33,12 +34,13 @@ func main() {
 		}
 		dir = d + "/run"
 	}
-	dev, stopPhone, err := phone.Start(ctx)
+	served, err := simserve.Start(ctx, sim.Config{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(3)
 	}
-	defer stopPhone()
+	defer served.Close()
+	dev := served.Device
 
 	red := &safety.Redactor{}
 	rec, err := trajectory.Create(dir, trajectory.Config{Redactor: red})
@@ -47,9 +49,8 @@ func main() {
 		os.Exit(2)
 	}
 	defer rec.Close()
-	cfg := agents.Config{Device: dev, Redactor: red, Marks: true, Observers: []agents.Observer{rec},
-		Gate: &safety.Gate{Mode: safety.ModeApprove, Redactor: red}}
-	offline.Configure(&cfg)
+	cfg := agents.Config{Device: dev, Roles: offline.New(offline.Config{}).Roles(), Redactor: red, Observers: []agents.Observer{rec},
+		Gate: &safety.Gate{Mode: safety.ModeApprove}}
 	a, err := agents.New(cfg)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

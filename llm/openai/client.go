@@ -419,7 +419,9 @@ func (c *Client) buildRequest(msgs []llm.Message, o llm.CallOptions) (goopenai.C
 		if p.Provider == llm.ProviderOpenAI || reasoning {
 			req.MaxCompletionTokens = o.MaxTokens
 		} else {
-			req.MaxTokens = o.MaxTokens
+			// Most OpenAI-compatible servers (vLLM, Ollama, llama.cpp,
+			// DashScope) read max_tokens and not its replacement.
+			req.MaxTokens = o.MaxTokens //lint:ignore SA1019 max_tokens is what compatible servers read
 		}
 	}
 	switch {

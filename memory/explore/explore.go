@@ -83,9 +83,9 @@ func ExploreWith(ctx context.Context, dev device.Device, perceiver *perception.P
 	if err != nil {
 		return Report{}, fmt.Errorf("explore: app %q: %w", app, err)
 	}
-	e := &explorer{ctx: ctx, dev: dev, per: perceiver, store: store, pkg: pkg, opts: opts, log: log, gate: denyGate(gate),
-		rep: Report{App: pkg}, known: map[string]*memory.Screen{}}
-	return e.run(budget)
+	e := &explorer{dev: dev, ex: actions.NewExecutor(dev, actions.ExecutorConfig{Logger: log}), per: perceiver, store: store, pkg: pkg, opts: opts, log: log,
+		gate: denyGate(gate), rep: Report{App: pkg}, known: map[string]*memory.Screen{}}
+	return e.run(ctx, budget)
 }
 
 // denyGate is g's policy with every confirm answered no.
@@ -103,9 +103,11 @@ type node struct {
 	screen *perception.Screen
 }
 
+// explorer is one exploration. Gestures go through the actions executor
+// (with its settle policy), like every agent action.
 type explorer struct {
-	ctx   context.Context
 	dev   device.Device
+	ex    *actions.Executor
 	per   *perception.Perceiver
 	gate  *safety.Gate
 	store *memory.Store
@@ -117,8 +119,8 @@ type explorer struct {
 	cur   *perception.Screen
 }
 
-func (e *explorer) look() (*perception.Screen, error) {
-	s, err := e.per.Perceive(e.ctx, e.dev, e.opts.Perceive)
+func (e *explorer) look(ctx context.Context) (*perception.Screen, error) {
+	s, err := e.per.Perceive(ctx, e.dev, e.opts.Perceive)
 	if err != nil {
 		return nil, fmt.Errorf("explore: observe the screen: %w", err)
 	}
@@ -127,13 +129,13 @@ func (e *explorer) look() (*perception.Screen, error) {
 
 // settle observes until two observations in a row have the same signature,
 // at most SettleLooks times.
-func (e *explorer) settle() (*perception.Screen, error) {
-	prev, err := e.look()
+func (e *explorer) settle(ctx context.Context) (*perception.Screen, error) {
+	prev, err := e.look(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for i := 1; i < e.opts.SettleLooks; i++ {
-		s, err := e.look()
+		s, err := e.look(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -146,15 +148,15 @@ func (e *explorer) settle() (*perception.Screen, error) {
 }
 
 // restart opens the app fresh on its entry screen.
-func (e *explorer) restart() error {
+func (e *explorer) restart(ctx context.Context) error {
 	e.rep.Relaunches++
-	if _, err := e.dev.Shell(e.ctx, "am", "force-stop", e.pkg); err != nil {
+	if _, err := e.dev.Shell(ctx, "am", "force-stop", e.pkg); err != nil {
 		return fmt.Errorf("explore: stop %s: %w", e.pkg, err)
 	}
-	if err := e.dev.StartApp(e.ctx, e.pkg); err != nil {
+	if err := e.dev.StartApp(ctx, e.pkg); err != nil {
 		return fmt.Errorf("explore: start %s: %w", e.pkg, err)
 	}
-	s, err := e.settle()
+	s, err := e.settle(ctx)
 	if err != nil {
 		return err
 	}
@@ -162,14 +164,15 @@ func (e *explorer) restart() error {
 	return nil
 }
 
-func (e *explorer) tap(el perception.Element) error {
-	c := el.Center()
-	return e.dev.Tap(e.ctx, c.X, c.Y)
+// tap taps el on s through the executor.
+func (e *explorer) tap(ctx context.Context, el perception.Element, s *perception.Screen) error {
+	_, err := e.ex.Execute(ctx, actions.Tap{Target: actions.Target{Element: el.ID}}, s, actions.Frame{})
+	return err
 }
 
 // reach brings the phone to n's screen: fresh start, then n's path.
-func (e *explorer) reach(n node) error {
-	if err := e.restart(); err != nil {
+func (e *explorer) reach(ctx context.Context, n node) error {
+	if err := e.restart(ctx); err != nil {
 		return err
 	}
 	for i, sel := range n.path {
@@ -177,10 +180,10 @@ func (e *explorer) reach(n node) error {
 		if !ok {
 			return fmt.Errorf("step %d of the path: no element %s on %s", i+1, sel.String(), memory.Describe(e.cur))
 		}
-		if err := e.tap(el); err != nil {
+		if err := e.tap(ctx, el, e.cur); err != nil {
 			return err
 		}
-		s, err := e.settle()
+		s, err := e.settle(ctx)
 		if err != nil {
 			return err
 		}
@@ -236,8 +239,8 @@ func (e *explorer) addScreen(s *perception.Screen, entry bool) (*memory.Screen, 
 	return &sc, true, e.store.PutScreen(sc)
 }
 
-func (e *explorer) run(budget int) (Report, error) {
-	if err := e.restart(); err != nil {
+func (e *explorer) run(ctx context.Context, budget int) (Report, error) {
+	if err := e.restart(ctx); err != nil {
 		return e.rep, err
 	}
 	if e.cur.Package != e.pkg {
@@ -250,13 +253,13 @@ func (e *explorer) run(budget int) (Report, error) {
 	}
 	queue := []node{root}
 	for len(queue) > 0 && e.rep.Taps < budget {
-		if err := e.ctx.Err(); err != nil {
+		if err := ctx.Err(); err != nil {
 			return e.rep, err
 		}
 		n := queue[0]
 		queue = queue[1:]
 		if memory.Signature(e.cur) != n.sig {
-			if err := e.reach(n); err != nil {
+			if err := e.reach(ctx, n); err != nil {
 				e.rep.Skipped = append(e.rep.Skipped, fmt.Sprintf("%s: %v", n.sig, err))
 				e.log.Warn("explore: cannot return to a screen", "screen", n.sig, "err", err)
 				continue
@@ -275,7 +278,7 @@ func (e *explorer) run(budget int) (Report, error) {
 			tried[sel.Key()] = true
 			ei := memory.ElementInfo{Selector: sel, Label: cand.Label()}
 			deeper := e.opts.MaxDepth == 0 || len(n.path)+1 < e.opts.MaxDepth
-			next, err := e.try(n, sel, &ei, deeper)
+			next, err := e.try(ctx, n, sel, &ei, deeper)
 			setInfo(info, ei)
 			if next != nil {
 				queue = append(queue, *next)
@@ -315,28 +318,28 @@ var errLost = errors.New("explore: lost the screen")
 // try taps sel on n's screen (when the gate allows), records what happened
 // and returns to n. It returns the node of a newly found screen worth
 // exploring.
-func (e *explorer) try(n node, sel memory.Selector, ei *memory.ElementInfo, deeper bool) (*node, error) {
+func (e *explorer) try(ctx context.Context, n node, sel memory.Selector, ei *memory.ElementInfo, deeper bool) (*node, error) {
 	el, ok := sel.Find(e.cur)
 	if !ok {
 		ei.Description = "not found when its turn came"
 		return nil, nil
 	}
-	d, err := e.gate.Check(e.ctx, safety.Context{Task: "explore the app " + e.pkg + " without changing anything important",
+	d, err := e.gate.Check(ctx, safety.Context{Task: "explore the app " + e.pkg + " without changing anything important",
 		Action: actions.Tap{Target: actions.Target{Element: el.ID}}, Screen: e.cur, App: e.pkg})
 	if err != nil {
 		return nil, fmt.Errorf("explore: safety gate: %w", err)
 	}
-	if d.Verdict != safety.VerdictAllow {
+	if d.Held() {
 		ei.Held = d.Reason
 		e.rep.Held = append(e.rep.Held, fmt.Sprintf("%q: %s", el.Label(), d.Reason))
 		e.log.Info("explore: the safety gate holds a tap", "element", el.Label(), "reason", d.Reason)
 		return nil, nil
 	}
-	if err := e.tap(el); err != nil {
+	if err := e.tap(ctx, el, e.cur); err != nil {
 		return nil, fmt.Errorf("explore: tap %q: %w", el.Label(), err)
 	}
 	e.rep.Taps++
-	after, err := e.settle()
+	after, err := e.settle(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -372,17 +375,17 @@ func (e *explorer) try(n node, sel memory.Selector, ei *memory.ElementInfo, deep
 			found = &node{sig: sig, path: append(append([]memory.Selector(nil), n.path...), sel), screen: after}
 		}
 	}
-	return found, e.back(n)
+	return found, e.back(ctx, n)
 }
 
 // back returns to n's screen: back (twice at most, for a keyboard or a
 // dialog on top), else a fresh start and n's path.
-func (e *explorer) back(n node) error {
+func (e *explorer) back(ctx context.Context, n node) error {
 	for i := 0; i < 2; i++ {
-		if err := e.dev.PressKey(e.ctx, device.KeyBack); err != nil {
+		if _, err := e.ex.Execute(ctx, actions.Key{Key: device.KeyBack}, e.cur, actions.Frame{}); err != nil {
 			return fmt.Errorf("explore: press back: %w", err)
 		}
-		s, err := e.settle()
+		s, err := e.settle(ctx)
 		if err != nil {
 			return err
 		}
@@ -394,11 +397,11 @@ func (e *explorer) back(n node) error {
 			break
 		}
 	}
-	if err := e.reach(n); err != nil {
+	if err := e.reach(ctx, n); err != nil {
 		e.log.Warn("explore: cannot return to a screen", "screen", n.sig, "err", err)
 		e.rep.Skipped = append(e.rep.Skipped, fmt.Sprintf("%s: %v", n.sig, err))
-		if e.ctx.Err() != nil {
-			return e.ctx.Err()
+		if ctx.Err() != nil {
+			return ctx.Err()
 		}
 		return errLost
 	}

@@ -10,8 +10,8 @@ import (
 	"github.com/mobagent/mobagent/actions"
 	"github.com/mobagent/mobagent/memory"
 	"github.com/mobagent/mobagent/memory/explore"
-	"github.com/mobagent/mobagent/memory/internal/phonetest"
 	"github.com/mobagent/mobagent/perception"
+	"github.com/mobagent/mobagent/sim/simtest"
 )
 
 const settings = "com.android.settings"
@@ -22,7 +22,8 @@ func TestExploreSettingsThenReplayThePathOnAFreshPhone(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	phone, dev := phonetest.Start(t)
+	ph := simtest.Start(t)
+	phone, dev := ph.Phone, ph.Device
 	store, err := memory.Open(filepath.Join(t.TempDir(), "memory.db"), memory.Options{NoSync: true})
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +87,7 @@ func TestExploreSettingsThenReplayThePathOnAFreshPhone(t *testing.T) {
 	}
 
 	// Replay the path on a fresh phone.
-	_, dev2 := phonetest.Start(t)
+	dev2 := simtest.Start(t).Device
 	sc := g.PathShortcut("to_dark_theme", path)
 	ex := actions.NewExecutor(dev2, actions.ExecutorConfig{SettleTimeout: -1})
 	res, err := memory.RunShortcut(ctx, dev2, memory.PerceiverFunc(per, dev2, perception.PerceiveOptions{OCR: perception.OCRNever}), memory.ExecutorFunc(ex), sc, nil)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mobagent/mobagent/device/adb"
+	"github.com/mobagent/mobagent/sim"
 	"github.com/mobagent/mobagent/sim/adbd"
 )
 
@@ -57,6 +58,27 @@ func Serve(ctx context.Context, b adbd.Backend, client *adb.Client, logger *slog
 		return nil, err
 	}
 	return ServeOn(ctx, ln, b, client, logger)
+}
+
+// Start makes a virtual phone of cfg (the zero value is a 1080×2400 phone),
+// serves it on a free loopback port and connects the adb server of the
+// environment (ADB_SERVER_SOCKET, ANDROID_ADB_SERVER_PORT, else
+// localhost:5037) to it: what a program needs to run on the virtual phone
+// with no phone attached. Close the result when done.
+func Start(ctx context.Context, cfg sim.Config) (*Served, error) {
+	p, err := sim.NewPhone(cfg)
+	if err != nil {
+		return nil, err
+	}
+	c, err := adb.NewClient(adb.Config{})
+	if err != nil {
+		return nil, err
+	}
+	s, err := Serve(ctx, p, c, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%w (is adb installed and its server reachable?)", err)
+	}
+	return s, nil
 }
 
 // ServeOn is Serve on a listener the caller chose; it takes ownership of ln.

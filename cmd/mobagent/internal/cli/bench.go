@@ -22,6 +22,7 @@ func newCmdBench(s *IOStreams) *cobra.Command {
 	aitwCmd.AddCommand(newCmdBenchAitwScore(s, nil), newCmdBenchAitwRun(s, nil))
 	cmd.AddCommand(aitwCmd)
 	cmd.AddCommand(newCmdBenchPerception(s, nil))
+	cmd.AddCommand(newCmdBenchMobilebench(s))
 	return cmd
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mobagent/mobagent/bench/aitw"
+	"github.com/mobagent/mobagent/format"
 	"github.com/mobagent/mobagent/llm/llmtest"
 )
 
@@ -157,6 +158,19 @@ func TestBenchAitwRunScriptedResume(t *testing.T) {
 	}
 	if got := countLines(t, filepath.Join(out, aitw.ResultsFile)); got != eps*steps {
 		t.Errorf("results file has %d lines, want %d", got, eps*steps)
+	}
+	if rf, err := os.Open(filepath.Join(out, aitw.ResultsFile)); err == nil {
+		if _, err := format.ValidateLines("aitw-results", rf); err != nil {
+			t.Errorf("%s: %v", aitw.ResultsFile, err)
+		}
+		rf.Close()
+	}
+	if b, err := os.ReadFile(filepath.Join(out, "report.json")); err == nil {
+		if err := format.Validate("aitw-report", b); err != nil {
+			t.Errorf("report.json: %v", err)
+		}
+	} else {
+		t.Errorf("no report.json: %v", err)
 	}
 	// Overall is the mean of General (episodes 0, 2, 4: home, 0%) and
 	// Install (1, 3, 5: back, 100%).

@@ -23,7 +23,8 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"sim", "serve", "--size", "big"},
 		{"sim", "serve", "--density", "5"},
 		{"sim", "serve", "--font", "comic"},
-		{"perceive", "--ocr", "--no-ocr"},
+		{"perceive", "--ocr", "sometimes"},
+		{"task", "x", "--ocr", "--no-ocr"},
 		{"bench", "aitw", "score"},
 	} {
 		s, _, errb := cliStreams()

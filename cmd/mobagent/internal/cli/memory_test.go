@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/mobagent/mobagent/actions"
+	"github.com/mobagent/mobagent/format"
 	"github.com/mobagent/mobagent/memory"
 )
 
@@ -71,6 +72,9 @@ func TestMemoryCommands(t *testing.T) {
 	exp, _, err := mem(t, "export", "--memory", path)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if err := format.Validate("memory-export", []byte(exp)); err != nil {
+		t.Errorf("the export does not match its schema: %v", err)
 	}
 	file := filepath.Join(t.TempDir(), "m.json")
 	os.WriteFile(file, []byte(exp), 0o600)

@@ -10,40 +10,51 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mobagent/mobagent/device/adb"
+	"github.com/mobagent/mobagent/format"
 	"github.com/mobagent/mobagent/perception"
-	"github.com/mobagent/mobagent/perception/ocr/tesseract"
 )
 
 // PerceiveOptions are the flags of `mobagent perceive`.
 type PerceiveOptions struct {
-	IO     *IOStreams
-	Server string
-	Device string
-	JSON   bool
-	SoM    string
-	NoOCR  bool
-	OCR    bool
-	Tokens int
+	IO         *IOStreams
+	Server     string
+	Device     string
+	JSON       bool
+	SoM        string
+	Perception perceptionFlags
+	Vision     bool
+
+	OpenDevice DeviceFunc
+	OpenOCR    OCRFunc
 }
 
-func newCmdPerceive(s *IOStreams, runF func(context.Context, *PerceiveOptions) error) *cobra.Command {
-	opts := &PerceiveOptions{IO: s}
+// PerceiveJSON is what `mobagent perceive --json` prints (schema "screen").
+type PerceiveJSON struct {
+	Format int `json:"format"`
+	*perception.Screen
+	// Text is the element list exactly as the agents' text prompt gets it.
+	Text string `json:"text"`
+}
+
+func newCmdPerceive(f *Factory, runF func(context.Context, *PerceiveOptions) error) *cobra.Command {
+	opts := &PerceiveOptions{IO: f.IO, OpenDevice: f.Device, OpenOCR: f.OCR}
 	cmd := &cobra.Command{
 		Use:   "perceive",
-		Short: "Print the fused element list of the current screen",
-		Long: `Take one observation of a phone, as the agents see it: the screenshot, the view
-hierarchy, OCR (when the hierarchy carries little text, or always with --ocr) and
-classical vision, fused into one numbered element list.
+		Short: "Print the fused element list of the current screen, as the agents see it",
+		Long: `Take one observation of a phone exactly as the agents do in 'mobagent task' with the same
+flags: the screenshot, the view hierarchy, OCR (--ocr auto reads the drawn text the hierarchy
+lacks; always; off) and, with --icons, the classical icon detector, fused into one numbered
+element list. The ids are the ones the decision role would use.
 
-By default it prints the compact text rendering that text-only models get; --json
-prints every element with its bounds, source and confidence. --som writes the
-set-of-mark image that vision models get.`,
-		Example: "  mobagent perceive --device 127.0.0.1:15555\n  mobagent perceive --json --som marks.png\n  mobagent perceive --no-ocr",
+By default it prints the text rendering that text-only models get; --json prints the screen
+in formats v2 (bounds as [left, top, right, bottom], the hash as hex; 'mobagent schema screen').
+--som writes the set-of-mark image a vision model gets (--vision: at the size 'task --vision'
+sends; otherwise as the trajectory keeps it).`,
+		Example: "  mobagent perceive --device 127.0.0.1:15555\n  mobagent perceive --json --som marks.png\n  mobagent perceive --ocr off --icons",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if opts.NoOCR && opts.OCR {
-				return withCode(ExitUsage, fmt.Errorf("--ocr and --no-ocr contradict each other: choose one"))
+			if _, err := opts.Perception.settings(); err != nil {
+				return withCode(ExitUsage, err)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -51,44 +62,35 @@ set-of-mark image that vision models get.`,
 			return perceiveRun(cmd.Context(), opts)
 		},
 	}
-	f := cmd.Flags()
-	f.StringVarP(&opts.Device, "device", "d", "", "device `SERIAL` (default: the only online device)")
-	f.StringVar(&opts.Server, "adb-server", "", "adb server `HOST:PORT` (default: from the environment, else localhost:5037)")
-	f.BoolVar(&opts.JSON, "json", false, "print the screen as JSON")
-	f.StringVar(&opts.SoM, "som", "", "write the set-of-mark image to `FILE` (PNG)")
-	f.BoolVar(&opts.NoOCR, "no-ocr", false, "skip OCR")
-	f.BoolVar(&opts.OCR, "ocr", false, "run OCR even when the hierarchy has text")
-	f.IntVar(&opts.Tokens, "max-tokens", 800, "token budget of the text rendering")
+	fl := cmd.Flags()
+	fl.StringVarP(&opts.Device, "device", "d", "", "device `SERIAL` (default: the only online device)")
+	fl.StringVar(&opts.Server, "adb-server", "", "adb server `HOST:PORT` (default: from the environment, else localhost:5037)")
+	fl.BoolVar(&opts.JSON, "json", false, "print the screen as JSON")
+	fl.StringVar(&opts.SoM, "som", "", "write the set-of-mark image to `FILE` (PNG)")
+	fl.BoolVar(&opts.Vision, "vision", false, "draw the set-of-mark image at the size sent to vision models")
+	opts.Perception.register(fl)
 	return cmd
 }
 
 func perceiveRun(ctx context.Context, opts *PerceiveOptions) error {
-	c, err := adb.NewClient(adb.Config{Server: opts.Server})
-	if err != nil {
-		return withCode(ExitUsage, err)
+	if opts.OpenDevice == nil {
+		opts.OpenDevice = openDevice
 	}
-	dev, err := c.Device(ctx, opts.Device)
+	if opts.OpenOCR == nil {
+		opts.OpenOCR = openOCR
+	}
+	dev, stop, err := opts.OpenDevice(ctx, DeviceRequest{Server: opts.Server, Serial: opts.Device})
 	if err != nil {
 		return withCode(ExitUnavailable, err)
 	}
-	p := &perception.Perceiver{}
-	mode := perception.OCRAuto
-	switch {
-	case opts.NoOCR:
-		mode = perception.OCRNever
-	case opts.OCR:
-		mode = perception.OCRAlways
+	defer stop()
+	p, popts, closeOCR, err := opts.Perception.open(opts.OpenOCR, opts.IO.ErrOut, nil)
+	if err != nil {
+		return err
 	}
-	if mode != perception.OCRNever {
-		eng, err := tesseract.New(tesseract.Config{})
-		if err != nil {
-			return withCode(ExitUnavailable, fmt.Errorf("%w (or pass --no-ocr)", err))
-		}
-		defer eng.Close()
-		p.OCR = eng
-	}
+	defer closeOCR()
 	start := time.Now()
-	scr, err := p.Perceive(ctx, dev, perception.PerceiveOptions{OCR: mode})
+	scr, err := p.Perceive(ctx, dev, popts)
 	if err != nil {
 		return withCode(ExitUnavailable, err)
 	}
@@ -96,8 +98,13 @@ func perceiveRun(ctx context.Context, opts *PerceiveOptions) error {
 	for _, w := range scr.Warnings {
 		fmt.Fprintf(opts.IO.ErrOut, "warning: %s\n", w)
 	}
+	text := perception.RenderText(scr, perception.TextOptions{MaxTokens: perception.DefaultTextTokens})
 	if opts.SoM != "" {
-		img, _, err := perception.DrawMarks(scr.Image, scr.Elements, perception.MarkOptions{})
+		side := 720
+		if opts.Vision {
+			side = perception.DefaultMarkSide
+		}
+		img, _, err := perception.DrawMarks(scr.Image, scr.Elements, perception.MarkOptions{MaxSide: side})
 		if err != nil {
 			return err
 		}
@@ -116,9 +123,9 @@ func perceiveRun(ctx context.Context, opts *PerceiveOptions) error {
 	if opts.JSON {
 		enc := json.NewEncoder(opts.IO.Out)
 		enc.SetIndent("", "  ")
-		return enc.Encode(scr)
+		return enc.Encode(PerceiveJSON{Format: format.Version, Screen: scr, Text: text})
 	}
-	fmt.Fprintln(opts.IO.Out, perception.RenderText(scr, perception.TextOptions{MaxTokens: opts.Tokens}))
+	fmt.Fprintln(opts.IO.Out, text)
 	fmt.Fprintf(opts.IO.ErrOut, "%d elements from %s in %s\n", len(scr.Elements), dev.Serial(), took.Round(time.Millisecond))
 	return nil
 }

@@ -71,11 +71,13 @@ Start with:
 	root.SetOut(s.Out)
 	root.SetErr(s.ErrOut)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return withCode(ExitUsage, fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath()))
+		return withCode(ExitUsage, fmt.Errorf("%w (run '%s --help' for usage)", err, c.CommandPath()))
 	})
-	root.AddCommand(newCmdDevices(s, nil), newCmdDoctor(s, nil), newCmdSim(s), newCmdPerceive(s, nil), newCmdBench(s))
-	root.AddCommand(newCmdTask(s, nil), newCmdReport(s, nil))
+	f := NewFactory(s)
+	root.AddCommand(newCmdDevices(s, nil), newCmdDoctor(s, nil), newCmdSim(s), newCmdPerceive(f, nil), newCmdBench(s))
+	root.AddCommand(newCmdTask(f, nil), newCmdReport(s, nil))
 	root.AddCommand(newCmdMemory(s, nil), newCmdExplore(s, nil))
+	root.AddCommand(newCmdSchema(s, nil))
 	return root
 }
 

@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -20,17 +18,9 @@ import (
 	"github.com/mobagent/mobagent/agents/agentmem"
 	"github.com/mobagent/mobagent/agents/offline"
 	"github.com/mobagent/mobagent/agents/trajectory"
-	"github.com/mobagent/mobagent/device"
-	"github.com/mobagent/mobagent/device/adb"
-	"github.com/mobagent/mobagent/llm"
-	"github.com/mobagent/mobagent/llm/openai"
 	"github.com/mobagent/mobagent/memory"
-	"github.com/mobagent/mobagent/perception"
-	"github.com/mobagent/mobagent/perception/ocr/tesseract"
 	"github.com/mobagent/mobagent/prompts"
 	"github.com/mobagent/mobagent/safety"
-	"github.com/mobagent/mobagent/sim"
-	"github.com/mobagent/mobagent/sim/simserve"
 )
 
 // TaskOptions are the flags of `mobagent task`.
@@ -44,9 +34,8 @@ type TaskOptions struct {
 	MaxSteps    int
 	Confirm     string
 	Out         string
-	OCR         string // auto, always, off
+	Perception  perceptionFlags
 	Vision      bool
-	Icons       bool
 	Prompts     string
 	MaxTokens   int
 	MaxCost     float64
@@ -63,10 +52,14 @@ type TaskOptions struct {
 	// Environ lists the environment for secrets (MOBAGENT_SECRET_*); nil
 	// means the process environment.
 	Environ []string
+
+	OpenDevice DeviceFunc
+	OpenModel  ModelFunc
+	OpenOCR    OCRFunc
 }
 
-func newCmdTask(s *IOStreams, runF func(context.Context, *TaskOptions) error) *cobra.Command {
-	opts := &TaskOptions{IO: s}
+func newCmdTask(fc *Factory, runF func(context.Context, *TaskOptions) error) *cobra.Command {
+	opts := &TaskOptions{IO: fc.IO, OpenDevice: fc.Device, OpenModel: fc.Model, OpenOCR: fc.OCR}
 	cmd := &cobra.Command{
 		Use:   "task INSTRUCTION",
 		Short: "Run the agents on a task",
@@ -111,9 +104,8 @@ unavailable, 130 interrupted.`,
 	f.IntVar(&opts.MaxSteps, "max-steps", 25, "stop after `N` steps")
 	f.StringVar(&opts.Confirm, "confirm", "ask", "who answers confirmations: ask (you), deny or approve")
 	f.StringVarP(&opts.Out, "out", "o", "", "run `DIR` (default: runs/TIME-TASK)")
-	f.StringVar(&opts.OCR, "ocr", "auto", "OCR: auto (when the hierarchy lacks text), always or off")
+	opts.Perception.register(f)
 	f.BoolVar(&opts.Vision, "vision", false, "send set-of-mark screenshots to the model")
-	f.BoolVar(&opts.Icons, "icons", false, "detect unlabelled icons in the pixels (slower)")
 	f.StringVar(&opts.Prompts, "prompts", "", "override role prompts with NAME.tmpl files from `DIR`")
 	f.IntVar(&opts.MaxTokens, "max-tokens", 0, "stop after `N` model tokens (0: no limit)")
 	f.Float64Var(&opts.MaxCost, "max-cost", 0, "stop after spending `USD` on the model (0: no limit)")
@@ -126,12 +118,20 @@ unavailable, 130 interrupted.`,
 }
 
 func taskRun(ctx context.Context, opts *TaskOptions) error {
+	if opts.OpenDevice == nil {
+		opts.OpenDevice = openDevice
+	}
+	if opts.OpenModel == nil {
+		opts.OpenModel = openModel
+	}
+	if opts.OpenOCR == nil {
+		opts.OpenOCR = openOCR
+	}
 	mode, err := safety.ParseMode(opts.Confirm)
 	if err != nil {
-		return withCode(ExitUsage, err)
+		return withCode(ExitUsage, fmt.Errorf("--confirm: %w", err))
 	}
-	ocrMode, err := parseOCR(opts.OCR)
-	if err != nil {
+	if _, err := opts.Perception.settings(); err != nil {
 		return withCode(ExitUsage, err)
 	}
 	if opts.MaxSteps <= 0 {
@@ -162,32 +162,19 @@ func taskRun(ctx context.Context, opts *TaskOptions) error {
 	log := slog.New(red.Handler(slog.NewTextHandler(opts.IO.ErrOut, &slog.HandlerOptions{Level: level})))
 
 	// The model.
-	cfg := agents.Config{Logger: log, Secrets: secrets, Redactor: red, Vision: opts.Vision, Marks: true,
+	cfg := agents.Config{Logger: log, Secrets: secrets, Redactor: red, Vision: opts.Vision,
 		Team: agents.TeamConfig{Prompts: ps, Vision: opts.Vision}}
 	profile := opts.Model
 	if profile == "" {
 		profile = strings.TrimSpace(getenv(opts.IO, "MOBAGENT_MODEL"))
 	}
-	var team *offline.Team
-	if profile == "" || strings.EqualFold(profile, "offline") {
+	offlineRoles := profile == "" || strings.EqualFold(profile, "offline")
+	if offlineRoles {
 		if profile == "" {
 			fmt.Fprintln(opts.IO.ErrOut, "no model configured (--model or MOBAGENT_MODEL): using the offline policy, a baseline that follows labels without a language model")
 		}
-		team = offline.Configure(&cfg)
 	} else {
-		lc := llm.Config{Getenv: opts.IO.Getenv}
-		if opts.BaseURL != "" {
-			p, err := llm.ParseProfile(profile)
-			if err != nil {
-				return withCode(ExitUsage, fmt.Errorf("--model: %w", err))
-			}
-			lc.Endpoints = map[llm.Provider]llm.Endpoint{p.Provider: {BaseURL: opts.BaseURL}}
-		}
-		p, err := lc.Resolve(profile)
-		if err != nil {
-			return withCode(ExitUnavailable, fmt.Errorf("--model: %w", err))
-		}
-		m, err := openai.New(openai.Config{Profile: p, Logger: log})
+		m, p, err := opts.OpenModel(profile, opts.BaseURL, opts.IO.Getenv, log)
 		if err != nil {
 			return withCode(ExitUnavailable, fmt.Errorf("--model %s: %w", profile, err))
 		}
@@ -204,11 +191,7 @@ func taskRun(ctx context.Context, opts *TaskOptions) error {
 	}
 
 	// The phone.
-	client, err := adb.NewClient(adb.Config{Server: opts.Server, Logger: log})
-	if err != nil {
-		return withCode(ExitUsage, err)
-	}
-	dev, stopSim, err := taskDevice(ctx, opts, client, log)
+	dev, stopSim, err := opts.OpenDevice(ctx, DeviceRequest{Server: opts.Server, Serial: opts.Device, Sim: true, SimAddr: opts.SimAddr, Notice: opts.IO.ErrOut, Log: log})
 	if err != nil {
 		if ctx.Err() != nil {
 			return withCode(ExitInterrupted, ctx.Err())
@@ -218,19 +201,13 @@ func taskRun(ctx context.Context, opts *TaskOptions) error {
 	defer stopSim()
 	cfg.Device = dev
 
-	// Perception.
-	perc := &perception.Perceiver{Logger: log, NoVision: !opts.Icons}
-	if ocrMode != perception.OCRNever {
-		eng, err := tesseract.New(tesseract.Config{})
-		if err != nil {
-			fmt.Fprintf(opts.IO.ErrOut, "warning: OCR is off: %v (install tesseract-ocr, or pass --ocr off)\n", err)
-			ocrMode = perception.OCRNever
-		} else {
-			defer eng.Close()
-			perc.OCR = eng
-		}
+	// Perception, as 'mobagent perceive' with the same flags.
+	perc, popts, closeOCR, err := opts.Perception.open(opts.OpenOCR, opts.IO.ErrOut, log)
+	if err != nil {
+		return err
 	}
-	cfg.Perceiver, cfg.Perception = perc, perception.PerceiveOptions{OCR: ocrMode}
+	defer closeOCR()
+	cfg.Perceiver, cfg.Perception = perc, popts
 
 	// Safety.
 	term := &safety.Terminal{In: opts.IO.In, Out: opts.IO.ErrOut, Logger: log}
@@ -253,16 +230,17 @@ func taskRun(ctx context.Context, opts *TaskOptions) error {
 	cfg.Observers = []agents.Observer{rec, &progress{w: opts.IO.ErrOut, red: red}}
 
 	// Memory: tips and shortcuts in, what the run taught out.
+	var paths offline.Paths
 	if store != nil {
 		mem, err := agentmem.New(agentmem.Config{Store: store, Model: cfg.Model, RunDir: out, Logger: log,
 			OnLearn: func(l agentmem.Learned) { printLearned(opts.IO.ErrOut, red, l) }})
 		if err != nil {
 			return err
 		}
-		mem.Configure(&cfg)
-		if team != nil {
-			team.Paths = mem
-		}
+		cfg.Memory, paths = mem, mem
+	}
+	if offlineRoles {
+		cfg.Roles = offline.New(offline.Config{Paths: paths}).Roles()
 	}
 
 	a, err := agents.New(cfg)
@@ -282,16 +260,27 @@ func taskRun(ctx context.Context, opts *TaskOptions) error {
 		fmt.Fprintf(opts.IO.Out, "answer: %s\n", res.Answer)
 	}
 	fmt.Fprintf(opts.IO.Out, "outcome: %s (%s)\n", res.Outcome, res.Reason)
-	switch res.Outcome {
-	case agents.OutcomeSuccess:
+	return taskExit(res, runErr, out)
+}
+
+// taskExit chooses the exit status of a finished run and adds the CLI's
+// hints to the library's words.
+func taskExit(res *agents.Result, err error, dir string) error {
+	switch {
+	case err == nil:
 		return nil
-	case agents.OutcomeInterrupted:
-		return withCode(ExitInterrupted, errors.New("interrupted; the run so far is saved in "+out))
-	case agents.OutcomeError:
-		if errors.Is(runErr, device.ErrDisconnected) || errors.Is(runErr, llm.ErrAuth) || errors.Is(runErr, llm.ErrUnavailable) || errors.Is(runErr, adb.ErrServerUnavailable) {
-			return withCode(ExitUnavailable, runErr)
-		}
-		return withCode(ExitFailed, fmt.Errorf("the run failed: %w", runErr))
+	case errors.Is(err, agents.ErrInterrupted):
+		return withCode(ExitInterrupted, errors.New("interrupted; the run so far is saved in "+dir))
+	case errors.Is(err, agents.ErrDeviceLost):
+		return withCode(ExitUnavailable, fmt.Errorf("the device went away: %w (check 'mobagent devices'; the run so far is saved in %s)", err, dir))
+	case errors.Is(err, agents.ErrModelUnavailable):
+		return withCode(ExitUnavailable, fmt.Errorf("the model is unavailable: %w (check the endpoint, the key and 'mobagent doctor')", err))
+	case errors.Is(err, agents.ErrStepLimit):
+		return withCode(ExitFailed, fmt.Errorf("%w (raise --max-steps)", err))
+	case errors.Is(err, agents.ErrBudget):
+		return withCode(ExitFailed, fmt.Errorf("%w (raise --max-tokens, --max-cost or --timeout)", err))
+	case errors.Is(err, agents.ErrDenied):
+		return withCode(ExitFailed, fmt.Errorf("%w (the safety gate held it: answer with --confirm ask, or see the gate's reason in %s/report.html)", err, dir))
 	}
 	return withCode(ExitFailed, fmt.Errorf("the task ended %s: %s", res.Outcome, res.Reason))
 }
@@ -359,18 +348,6 @@ func getenv(s *IOStreams, k string) string {
 	return s.Getenv(k)
 }
 
-func parseOCR(s string) (perception.OCRMode, error) {
-	switch strings.ToLower(s) {
-	case "", "auto":
-		return perception.OCRAuto, nil
-	case "always", "on":
-		return perception.OCRAlways, nil
-	case "off", "never", "no":
-		return perception.OCRNever, nil
-	}
-	return 0, fmt.Errorf("--ocr %q: use auto, always or off", s)
-}
-
 var slugRE = regexp.MustCompile(`[^a-z0-9]+`)
 
 func slug(s string) string {
@@ -382,70 +359,6 @@ func slug(s string) string {
 		s = "task"
 	}
 	return s
-}
-
-// taskDevice finds the phone: the one named, the only one attached, or a
-// virtual phone served in-process when none is attached (or --device sim).
-// stop ends the virtual phone.
-func taskDevice(ctx context.Context, opts *TaskOptions, c *adb.Client, log *slog.Logger) (agents.Device, func(), error) {
-	nop := func() {}
-	if opts.Device != "" && opts.Device != "sim" {
-		d, err := c.Device(ctx, opts.Device)
-		return d, nop, err
-	}
-	if opts.Device == "" {
-		devs, err := c.Devices(ctx)
-		if err != nil {
-			return nil, nop, err
-		}
-		online := 0
-		for _, d := range devs {
-			if d.State == "device" {
-				online++
-			}
-		}
-		if online > 0 {
-			d, err := c.Device(ctx, "")
-			return d, nop, err
-		}
-	}
-	phone, err := sim.NewPhone(sim.Config{})
-	if err != nil {
-		return nil, nop, err
-	}
-	ln, err := listenSim(opts.SimAddr)
-	if err != nil {
-		return nil, nop, err
-	}
-	fmt.Fprintf(opts.IO.ErrOut, "no device attached: serving the virtual phone on %s\n", ln.Addr())
-	served, err := simserve.ServeOn(ctx, ln, phone, c, log)
-	if err != nil {
-		return nil, nop, err
-	}
-	d := served.Device
-	stop := func() {
-		if err := served.Close(); err != nil {
-			log.Error("the virtual phone stopped", "err", err)
-		}
-	}
-	return d, stop, nil
-}
-
-// listenSim listens on addr, or on the first free port from 15555 (the adb
-// server probes 5555-5585 on its own, so we stay above).
-func listenSim(addr string) (net.Listener, error) {
-	if addr != "" {
-		return net.Listen("tcp", addr)
-	}
-	var last error
-	for port := 15555; port < 15655; port++ {
-		ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
-		if err == nil {
-			return ln, nil
-		}
-		last = err
-	}
-	return nil, fmt.Errorf("no free port for the virtual phone in 127.0.0.1:15555-15654: %w", last)
 }
 
 // progress prints one line per phase of interest.
@@ -467,8 +380,8 @@ func (p *progress) OnEvent(e agents.Event) {
 		}
 		fmt.Fprintf(p.w, "step %d  %s\n", e.Step, e.ActionText)
 	case agents.PhaseGate:
-		if e.Gate != nil && e.Gate.Verdict != safety.VerdictAllow {
-			fmt.Fprintf(p.w, "  safety: %s (%s)\n", e.Gate.Verdict, e.Gate.Reason)
+		if e.Gate != nil && e.Gate.Held() {
+			fmt.Fprintf(p.w, "  safety: %s by %s (%s)\n", e.Gate.Verdict, e.Gate.AnsweredBy, p.red.String(e.Gate.Reason))
 		}
 	case agents.PhaseReflect:
 		r := e.Reflection
@@ -487,6 +400,6 @@ func (p *progress) OnEvent(e agents.Event) {
 	case agents.PhaseRunEnd:
 		t := e.Result.Totals
 		fmt.Fprintf(p.w, "%s after %d steps, %d model calls (%d reflections skipped), %d tokens, %s\n",
-			e.Result.Outcome, t.Steps, t.ModelCalls, t.ReflectionSkips, t.Usage.Total(), t.Duration.Round(time.Millisecond))
+			e.Result.Outcome, t.Steps, t.ModelCalls, t.ReflectionSkips, t.Usage.Total(), t.Duration.D().Round(time.Millisecond))
 	}
 }

@@ -32,7 +32,7 @@ func TestTaskOfflineOnVirtualPhone(t *testing.T) {
 	srv := privateADB(t)
 	io, out, errOut := testStreams()
 	dir := filepath.Join(t.TempDir(), "run")
-	opts := &TaskOptions{IO: io, Instruction: "Turn on Bluetooth", Server: srv, MaxSteps: 10, Confirm: "approve", Out: dir, OCR: "off",
+	opts := &TaskOptions{IO: io, Instruction: "Turn on Bluetooth", Server: srv, MaxSteps: 10, Confirm: "approve", Out: dir, Perception: perceptionFlags{OCR: "off"},
 		SimAddr: "127.0.0.1:0", Environ: []string{}, NoMemory: true}
 	if err := taskRun(context.Background(), opts); err != nil {
 		t.Fatalf("task: %v\n%s\n%s", err, out, errOut)
@@ -67,7 +67,7 @@ func TestTaskMemory(t *testing.T) {
 	io, out, errOut := testStreams()
 	dir := filepath.Join(t.TempDir(), "run")
 	db := filepath.Join(t.TempDir(), "memory.db")
-	opts := &TaskOptions{IO: io, Instruction: "Turn on dark theme", Server: srv, MaxSteps: 10, Confirm: "approve", Out: dir, OCR: "off",
+	opts := &TaskOptions{IO: io, Instruction: "Turn on dark theme", Server: srv, MaxSteps: 10, Confirm: "approve", Out: dir, Perception: perceptionFlags{OCR: "off"},
 		SimAddr: "127.0.0.1:0", Environ: []string{}, Memory: db, NoReport: true}
 	if err := taskRun(context.Background(), opts); err != nil {
 		t.Fatalf("task: %v\n%s\n%s", err, out, errOut)
@@ -92,7 +92,7 @@ func TestTaskMemory(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "not-a-store")
 	os.WriteFile(bad, []byte("not bolt"), 0o644)
 	io2, _, _ := testStreams()
-	opts2 := &TaskOptions{IO: io2, Instruction: "Turn on dark theme", Server: srv, MaxSteps: 3, Confirm: "deny", Out: filepath.Join(t.TempDir(), "run2"), OCR: "off",
+	opts2 := &TaskOptions{IO: io2, Instruction: "Turn on dark theme", Server: srv, MaxSteps: 3, Confirm: "deny", Out: filepath.Join(t.TempDir(), "run2"), Perception: perceptionFlags{OCR: "off"},
 		SimAddr: "127.0.0.1:0", Environ: []string{}, Memory: bad, NoReport: true}
 	var ee *exitError
 	if err := taskRun(context.Background(), opts2); !errors.As(err, &ee) || !strings.Contains(err.Error(), "--memory") {
@@ -103,12 +103,12 @@ func TestTaskMemory(t *testing.T) {
 func TestTaskMemoryFlags(t *testing.T) {
 	io, _, _ := testStreams()
 	var got *TaskOptions
-	cmd := newCmdTask(io, func(_ context.Context, o *TaskOptions) error { got = o; return nil })
+	cmd := newCmdTask(NewFactory(io), func(_ context.Context, o *TaskOptions) error { got = o; return nil })
 	cmd.SetArgs([]string{"x", "--memory", "/tmp/m.db"})
 	if err := cmd.Execute(); err != nil || got.Memory != "/tmp/m.db" || got.NoMemory {
 		t.Errorf("--memory: %+v, %v", got, err)
 	}
-	cmd = newCmdTask(io, func(_ context.Context, o *TaskOptions) error { got = o; return nil })
+	cmd = newCmdTask(NewFactory(io), func(_ context.Context, o *TaskOptions) error { got = o; return nil })
 	cmd.SetArgs([]string{"x", "--no-memory"})
 	if err := cmd.Execute(); err != nil || got.Memory != "" || !got.NoMemory {
 		t.Errorf("--no-memory: %+v, %v", got, err)
@@ -122,12 +122,12 @@ func TestTaskUsageErrors(t *testing.T) {
 		code int
 		want string
 	}{
-		{"confirm", TaskOptions{Confirm: "maybe", OCR: "off", MaxSteps: 3}, ExitUsage, "--confirm"},
-		{"ocr", TaskOptions{Confirm: "deny", OCR: "sometimes", MaxSteps: 3}, ExitUsage, "--ocr"},
-		{"steps", TaskOptions{Confirm: "deny", OCR: "off", MaxSteps: 0}, ExitUsage, "--max-steps"},
-		{"prompts", TaskOptions{Confirm: "deny", OCR: "off", MaxSteps: 3, Prompts: "/nonexistent"}, ExitUsage, "--prompts"},
-		{"model key", TaskOptions{Confirm: "deny", OCR: "off", MaxSteps: 3, Model: "openai:gpt-4o"}, ExitUnavailable, "OPENAI_API_KEY"},
-		{"memory", TaskOptions{Confirm: "deny", OCR: "off", MaxSteps: 3, Memory: "/tmp/m.db", NoMemory: true}, ExitUsage, "--no-memory"},
+		{"confirm", TaskOptions{Confirm: "maybe", Perception: perceptionFlags{OCR: "off"}, MaxSteps: 3}, ExitUsage, "--confirm"},
+		{"ocr", TaskOptions{Confirm: "deny", Perception: perceptionFlags{OCR: "sometimes"}, MaxSteps: 3}, ExitUsage, "--ocr"},
+		{"steps", TaskOptions{Confirm: "deny", Perception: perceptionFlags{OCR: "off"}, MaxSteps: 0}, ExitUsage, "--max-steps"},
+		{"prompts", TaskOptions{Confirm: "deny", Perception: perceptionFlags{OCR: "off"}, MaxSteps: 3, Prompts: "/nonexistent"}, ExitUsage, "--prompts"},
+		{"model key", TaskOptions{Confirm: "deny", Perception: perceptionFlags{OCR: "off"}, MaxSteps: 3, Model: "openai:gpt-4o"}, ExitUnavailable, "OPENAI_API_KEY"},
+		{"memory", TaskOptions{Confirm: "deny", Perception: perceptionFlags{OCR: "off"}, MaxSteps: 3, Memory: "/tmp/m.db", NoMemory: true}, ExitUsage, "--no-memory"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			io, _, _ := testStreams()

@@ -69,3 +69,15 @@ func ServePhone(t testing.TB, server string, p *sim.Phone) *Phone {
 func (p *Phone) String() string {
 	return fmt.Sprintf("virtual phone %s via adb server %s", p.Serial, p.Server)
 }
+
+// HalfSize is a half-size phone: the same layout in dp, a quarter of the
+// pixels to encode and decode per observation, which keeps -race runs
+// short.
+var HalfSize = sim.Config{Width: 540, Height: 1200, Density: 210, Font: sim.FontGo}
+
+// Start serves a fresh half-size phone behind a private adb server of its
+// own until the test ends.
+func Start(t testing.TB) *Phone {
+	t.Helper()
+	return Serve(t, ADBServer(t), HalfSize)
+}

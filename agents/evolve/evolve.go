@@ -1,50 +1,46 @@
-package memory
+package evolve
 
 import (
-	"bytes"
 	"context"
-	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"strings"
-	"text/template"
 
 	"github.com/mobagent/mobagent/actions"
 	"github.com/mobagent/mobagent/llm"
+	"github.com/mobagent/mobagent/memory"
 	"github.com/mobagent/mobagent/perception"
+	"github.com/mobagent/mobagent/prompts"
 )
 
-// reflectTemplate is the default experience-reflection prompt. It belongs
-// with the role prompts; EvolveOptions.Template replaces it.
-//
-//go:embed evolve.tmpl
-var reflectTemplate string
-
-// EvolveOptions tune Evolve. The zero value works.
-type EvolveOptions struct {
-	// Template replaces the reflection prompt (text/template over
-	// ReflectInput).
-	Template string
+// Options tune Evolve. The zero value works.
+type Options struct {
+	// Prompts holds the reflection prompt (prompts.Evolve, over
+	// prompts.EvolveData); nil means prompts.Default().
+	Prompts *prompts.Set
 	// MaxTokens bounds the reply; zero means 1200.
 	MaxTokens int
 	// ElementsPerScreen bounds the elements listed per step; zero means 30.
 	ElementsPerScreen int
-	// NoFallbackShortcut turns off ShortcutFromTrajectory when a successful
-	// run's reply proposes no valid shortcut.
+	// NoFallbackShortcut turns off memory.ShortcutFromTrajectory when a
+	// successful run's reply proposes no valid shortcut.
 	NoFallbackShortcut bool
 	// DryRun returns what was learned without writing it to the store.
 	DryRun bool
+	// Logger; nil discards.
+	Logger *slog.Logger
 }
 
-// EvolveResult says what one reflection learned.
-type EvolveResult struct {
-	Tips TipChanges `json:"tips"`
+// Result says what one reflection learned.
+type Result struct {
+	Tips memory.TipChanges `json:"tips"`
 	// Proposed are the tips the model proposed, before merging.
-	Proposed []NewTip `json:"proposed,omitempty"`
+	Proposed []memory.NewTip `json:"proposed,omitempty"`
 	// Shortcut is the shortcut stored (nil when none).
-	Shortcut *Shortcut `json:"shortcut,omitempty"`
+	Shortcut *memory.Shortcut `json:"shortcut,omitempty"`
 	// ShortcutSource is "model" or "trajectory".
 	ShortcutSource string `json:"shortcut_source,omitempty"`
 	// Rejected lists what the reply proposed that failed validation, and
@@ -56,41 +52,19 @@ type EvolveResult struct {
 	Cost  float64   `json:"cost"`
 }
 
-// ReflectInput is what the reflection prompt template sees.
-type ReflectInput struct {
-	Task      string
-	Outcome   string
-	Succeeded bool
-	Apps      []string
-	Steps     []ReflectStep
-	Tips      []Tip
-}
-
-// ReflectStep is one step as the prompt shows it.
-type ReflectStep struct {
-	N          int
-	Action     string // JSON form
-	App        string
-	Summary    string
-	Reflection string
-	Elements   []string // selectors of the screen's labelled elements
-}
-
-// Evolve reflects on a finished run with one model call and stores what it
-// learned: new and corrected tips (merged with near-duplicates, capped per
-// app; see AddTips) and, for a successful run, a shortcut whose steps are
-// validated against the recorded screens (every selector must find an
-// element on the screen of its step). When the reply has no valid shortcut
-// for a successful run, ShortcutFromTrajectory builds one instead.
-func (s *Store) Evolve(ctx context.Context, model llm.Model, sum RunSummary) (EvolveResult, error) {
-	return s.EvolveWith(ctx, model, sum, EvolveOptions{})
-}
-
-// EvolveWith is Evolve with options.
-func (s *Store) EvolveWith(ctx context.Context, model llm.Model, sum RunSummary, opts EvolveOptions) (EvolveResult, error) {
-	var res EvolveResult
-	if model == nil {
-		return res, errors.New("memory: Evolve needs a model")
+// Evolve reflects on a finished run with one model call and stores what
+// it learned in s: new and corrected tips (merged with near-duplicates,
+// capped per app; see memory.Store.AddTips) and, for a successful run, a
+// shortcut whose steps are validated against the recorded screens
+// (memory.CheckShortcut). When the reply has no valid shortcut for a
+// successful run, memory.ShortcutFromTrajectory builds one instead.
+func Evolve(ctx context.Context, s *memory.Store, model llm.Model, sum memory.RunSummary, opts Options) (Result, error) {
+	var res Result
+	if model == nil || s == nil {
+		return res, errors.New("evolve: Evolve needs a store and a model")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.MaxTokens <= 0 {
 		opts.MaxTokens = 1200
@@ -99,29 +73,29 @@ func (s *Store) EvolveWith(ctx context.Context, model llm.Model, sum RunSummary,
 		opts.ElementsPerScreen = 30
 	}
 	if sum.Tips == nil {
-		for _, app := range uniq(append([]string{""}, sum.Apps...)...) {
+		for _, app := range appsOf(sum) {
 			ts, err := s.Tips(app)
 			if err != nil {
 				return res, err
 			}
 			for _, t := range ts {
-				if app == "" || t.App != GlobalApp {
+				if app == "" || t.App != memory.GlobalApp {
 					sum.Tips = append(sum.Tips, t)
 				}
 			}
 		}
 	}
-	prompt, err := ReflectPrompt(sum, opts)
+	prompt, err := Prompt(sum, opts)
 	if err != nil {
 		return res, err
 	}
 	resp, err := model.Generate(ctx, []llm.Message{llm.UserText(prompt)}, llm.WithJSON(), llm.WithMaxTokens(opts.MaxTokens), llm.WithTemperature(0))
 	res.Calls = 1
 	if err != nil {
-		return res, fmt.Errorf("memory: reflect on run %q: %w", sum.RunID, err)
+		return res, fmt.Errorf("evolve: reflect on run %q: %w", sum.RunID, err)
 	}
 	res.Usage, res.Cost = resp.Usage, resp.Cost
-	reply, perr := ParseReflection(resp.Text)
+	reply, perr := Parse(resp.Text)
 	if perr != nil {
 		res.Rejected = append(res.Rejected, perr.Error())
 	}
@@ -133,8 +107,8 @@ func (s *Store) EvolveWith(ctx context.Context, model llm.Model, sum RunSummary,
 	}
 	res.Proposed = reply.Tips
 
-	var sc *Shortcut
-	if sum.succeeded() && reply.Shortcut != nil {
+	var sc *memory.Shortcut
+	if sum.Succeeded() && reply.Shortcut != nil {
 		cand := *reply.Shortcut
 		cand.Source = sum.RunID
 		if cand.Description == "" {
@@ -143,7 +117,7 @@ func (s *Store) EvolveWith(ctx context.Context, model llm.Model, sum RunSummary,
 		if cand.App == "" && len(sum.Apps) > 0 {
 			cand.App = sum.Apps[0]
 		}
-		if err := checkAgainstTrajectory(cand, sum); err != nil {
+		if err := memory.CheckShortcut(cand, sum); err != nil {
 			res.Rejected = append(res.Rejected, err.Error())
 		} else {
 			sc, res.ShortcutSource = &cand, "model"
@@ -151,12 +125,12 @@ func (s *Store) EvolveWith(ctx context.Context, model llm.Model, sum RunSummary,
 	} else if reply.Shortcut != nil {
 		res.Rejected = append(res.Rejected, "a shortcut from a run that did not succeed")
 	}
-	if sc == nil && sum.succeeded() && !opts.NoFallbackShortcut {
+	if sc == nil && sum.Succeeded() && !opts.NoFallbackShortcut {
 		name := ""
 		if reply.Shortcut != nil {
 			name = reply.Shortcut.Name
 		}
-		if t, err := ShortcutFromTrajectory(sum, name); err == nil {
+		if t, err := memory.ShortcutFromTrajectory(sum, name); err == nil {
 			sc, res.ShortcutSource = &t, "trajectory"
 		} else {
 			res.Rejected = append(res.Rejected, "trajectory shortcut: "+err.Error())
@@ -182,28 +156,27 @@ func (s *Store) EvolveWith(ctx context.Context, model llm.Model, sum RunSummary,
 			res.Shortcut = &stored
 		}
 	}
-	s.log.Info("memory evolved", "run", sum.RunID, "added", len(res.Tips.Added), "merged", len(res.Tips.Merged),
+	opts.Logger.Info("memory evolved", "run", sum.RunID, "added", len(res.Tips.Added), "merged", len(res.Tips.Merged),
 		"evicted", len(res.Tips.Evicted), "shortcut", res.ShortcutSource, "rejected", len(res.Rejected))
 	return res, nil
 }
 
-// ReflectPrompt renders the reflection prompt for a run.
-func ReflectPrompt(sum RunSummary, opts EvolveOptions) (string, error) {
-	src := opts.Template
-	if src == "" {
-		src = reflectTemplate
-	}
-	tmpl, err := template.New("reflect").Parse(src)
-	if err != nil {
-		return "", fmt.Errorf("memory: the reflection template does not parse: %w", err)
+// Prompt renders the reflection prompt for a run.
+func Prompt(sum memory.RunSummary, opts Options) (string, error) {
+	ps := opts.Prompts
+	if ps == nil {
+		ps = prompts.Default()
 	}
 	n := opts.ElementsPerScreen
 	if n <= 0 {
 		n = 30
 	}
-	in := ReflectInput{Task: sum.Task, Outcome: sum.Outcome, Succeeded: sum.succeeded(), Apps: sum.Apps, Tips: sum.Tips}
+	in := prompts.EvolveData{Task: sum.Task, Outcome: sum.Outcome, Succeeded: sum.Succeeded(), Apps: sum.Apps}
+	for _, t := range sum.Tips {
+		in.Tips = append(in.Tips, prompts.EvolveTip{ID: t.ID, App: t.App, Text: t.Text})
+	}
 	for i, st := range sum.Steps {
-		rs := ReflectStep{N: i + 1, Summary: st.Summary, Reflection: st.Reflection}
+		rs := prompts.EvolveStep{N: i + 1, Summary: st.Summary, Reflection: st.Reflection}
 		if st.Action != nil {
 			if b, err := actions.MarshalJSON(st.Action); err == nil {
 				rs.Action = string(b)
@@ -215,11 +188,7 @@ func ReflectPrompt(sum RunSummary, opts EvolveOptions) (string, error) {
 		}
 		in.Steps = append(in.Steps, rs)
 	}
-	var b bytes.Buffer
-	if err := tmpl.Execute(&b, in); err != nil {
-		return "", fmt.Errorf("memory: render the reflection template: %w", err)
-	}
-	return b.String(), nil
+	return ps.Render(prompts.Evolve, in)
 }
 
 // screenSelectors lists the labelled elements of s as the selectors a
@@ -230,7 +199,7 @@ func screenSelectors(s *perception.Screen, n int) []string {
 		if e.Label() == "" {
 			continue
 		}
-		sel := SelectorFor(e, s)
+		sel := memory.SelectorFor(e, s)
 		out = append(out, fmt.Sprintf("[%d] %s", e.ID, sel.String()))
 		if len(out) == n {
 			break
@@ -239,60 +208,19 @@ func screenSelectors(s *perception.Screen, n int) []string {
 	return out
 }
 
-// checkAgainstTrajectory validates a proposed shortcut: its form, and that
-// every selector finds an element on the recorded screen of its step (or,
-// failing that, on any recorded screen of the run).
-func checkAgainstTrajectory(sc Shortcut, sum RunSummary) error {
-	if err := ValidateShortcut(sc); err != nil {
-		return err
-	}
-	var screens []*perception.Screen
-	for i := range sum.Steps {
-		if sum.Steps[i].Screen != nil {
-			screens = append(screens, sum.Steps[i].Screen)
-		}
-		if a := sum.after(i); a != nil {
-			screens = append(screens, a)
-		}
-	}
-	for i, st := range sc.Steps {
-		if st.Target == nil {
-			continue
-		}
-		var own *perception.Screen
-		if i < len(sum.Steps) {
-			own = sum.Steps[i].Screen
-		}
-		if _, ok := st.Target.Find(own); ok {
-			continue
-		}
-		found := false
-		for _, scr := range screens {
-			if _, ok := st.Target.Find(scr); ok {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return fmt.Errorf("%w: proposed shortcut %q: step %d's target %s is on none of the run's screens", ErrInvalid, sc.Name, i+1, st.Target.String())
-		}
-	}
-	return nil
+// Proposal is the parsed reply of the reflection call.
+type Proposal struct {
+	Tips     []memory.NewTip
+	Shortcut *memory.Shortcut
 }
 
-// Reflection is the parsed reply of the reflection call.
-type Reflection struct {
-	Tips     []NewTip
-	Shortcut *Shortcut
-}
-
-// ParseReflection reads the reflection reply tolerantly: the first JSON
+// Parse reads the reflection reply tolerantly: the first JSON
 // object in the text (inside code fences or prose, with trailing commas
 // forgiven), tips as objects or plain strings, a target as a selector
 // object or a plain text. What cannot be read is reported in the error
 // while the rest is returned.
-func ParseReflection(text string) (Reflection, error) {
-	var out Reflection
+func Parse(text string) (Proposal, error) {
+	var out Proposal
 	obj, err := firstJSONObject(text)
 	if err != nil {
 		return out, err
@@ -308,7 +236,7 @@ func ParseReflection(text string) (Reflection, error) {
 	for i, t := range raw.Tips {
 		var s string
 		if json.Unmarshal(t, &s) == nil {
-			out.Tips = append(out.Tips, NewTip{Text: s})
+			out.Tips = append(out.Tips, memory.NewTip{Text: s})
 			continue
 		}
 		var o map[string]any
@@ -316,7 +244,7 @@ func ParseReflection(text string) (Reflection, error) {
 			problems = append(problems, fmt.Sprintf("tip %d is neither text nor an object", i+1))
 			continue
 		}
-		nt := NewTip{Text: str(o, "text", "tip", "content"), App: str(o, "app", "package"), Replaces: str(o, "replaces", "id", "update")}
+		nt := memory.NewTip{Text: str(o, "text", "tip", "content"), App: str(o, "app", "package"), Replaces: str(o, "replaces", "id", "update")}
 		if nt.Text == "" {
 			problems = append(problems, fmt.Sprintf("tip %d has no text", i+1))
 			continue
@@ -348,7 +276,7 @@ func str(o map[string]any, keys ...string) string {
 
 // parseShortcut decodes a proposed shortcut, accepting a target given as a
 // plain string (its text).
-func parseShortcut(b []byte) (Shortcut, error) {
+func parseShortcut(b []byte) (memory.Shortcut, error) {
 	var loose struct {
 		Name        string            `json:"name"`
 		Description string            `json:"description"`
@@ -357,19 +285,19 @@ func parseShortcut(b []byte) (Shortcut, error) {
 		Steps       []map[string]json.RawMessage
 	}
 	if err := json.Unmarshal(b, &loose); err != nil {
-		return Shortcut{}, err
+		return memory.Shortcut{}, err
 	}
-	sc := Shortcut{Name: Slug(loose.Name), Description: loose.Description, App: loose.App}
+	sc := memory.Shortcut{Name: memory.Slug(loose.Name), Description: loose.Description, App: loose.App}
 	if sc.Name == "" {
-		sc.Name = Slug(loose.Description)
+		sc.Name = memory.Slug(loose.Description)
 	}
 	for _, p := range loose.Params {
 		var name string
 		if json.Unmarshal(p, &name) == nil {
-			sc.Params = append(sc.Params, Param{Name: name})
+			sc.Params = append(sc.Params, memory.Param{Name: name})
 			continue
 		}
-		var pr Param
+		var pr memory.Param
 		if err := json.Unmarshal(p, &pr); err != nil {
 			return sc, fmt.Errorf("a parameter is neither a name nor {name, description}")
 		}
@@ -379,7 +307,7 @@ func parseShortcut(b []byte) (Shortcut, error) {
 		if t, ok := m["target"]; ok {
 			var s string
 			if json.Unmarshal(t, &s) == nil {
-				nb, _ := json.Marshal(Selector{Text: s})
+				nb, _ := json.Marshal(memory.Selector{Text: s})
 				m["target"] = nb
 			}
 		}
@@ -393,7 +321,7 @@ func parseShortcut(b []byte) (Shortcut, error) {
 			}
 		}
 		b, _ := json.Marshal(m)
-		var st ShortcutStep
+		var st memory.ShortcutStep
 		if err := json.Unmarshal(b, &st); err != nil {
 			return sc, fmt.Errorf("step %d: %v", i+1, err)
 		}
@@ -429,7 +357,7 @@ func firstJSONObject(text string) ([]byte, error) {
 		}
 		start += 1 + next
 	}
-	return nil, fmt.Errorf("the reply holds no JSON object: %q", truncate(text, 120))
+	return nil, fmt.Errorf("the reply holds no JSON object: %q", actions.Excerpt(text, 120))
 }
 
 // matchBrace returns the index of the brace closing the one at start,
@@ -456,4 +384,19 @@ func matchBrace(s string, start int) int {
 		}
 	}
 	return -1
+}
+
+// appsOf lists "" (global tips) and the run's apps, once each.
+func appsOf(sum memory.RunSummary) []string {
+	out := []string{""}
+	for _, a := range sum.Apps {
+		dup := false
+		for _, o := range out {
+			dup = dup || o == a
+		}
+		if !dup {
+			out = append(out, a)
+		}
+	}
+	return out
 }

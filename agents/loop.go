@@ -1,0 +1,252 @@
+package agents
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"time"
+
+	"github.com/mobagent/mobagent/actions"
+	"github.com/mobagent/mobagent/format"
+	"github.com/mobagent/mobagent/perception"
+	"github.com/mobagent/mobagent/safety"
+)
+
+// run is the state of one Run. The Agent's configuration is read-only; what
+// a run learns as it goes lives here, in prog (see progress.go).
+type run struct {
+	a        *Agent
+	task     string
+	gate     *safety.Gate // this run's copy of the configured gate
+	res      *Result
+	prog     progress
+	safeHist []safety.Step
+	seen     map[string]bool // screen lines seen so far, for candidate content
+	start    time.Time
+}
+
+// loop observes the first screen and runs steps until a stop.
+func (r *run) loop(ctx context.Context) (*Result, error) {
+	a := r.a
+	a.emit(Event{Phase: PhaseRunStart, Run: &RunInfo{Task: r.res.Task, Model: a.cfg.ModelName, Device: a.cfg.Device.Serial(), Settings: a.Settings(), Start: r.start}})
+	t0 := a.now()
+	obs, err := r.observe(ctx, nil)
+	firstObserve := a.now().Sub(t0)
+	if err != nil {
+		return r.finish(r.stopFor(ctx, 0, "observing the first screen", err))
+	}
+	a.emit(Event{Phase: PhaseObserve, Obs: &obs, Took: firstObserve})
+	r.gate.Observe(obs.Screen)
+	r.markSeen(obs)
+	for n := 1; ; n++ {
+		if out, why := r.prog.checkStops(a.cfg.Limits, r.res.Totals, a.now().Sub(r.start), ctx.Err() != nil, n); out != "" {
+			return r.finish(&StopError{Outcome: out, Reason: why, Denied: r.prog.denied && out != OutcomeInterrupted})
+		}
+		start := a.now()
+		if n == 1 {
+			start = t0 // step 1 includes observing the first screen
+		}
+		st := &Step{Format: format.Version, Index: n, Start: start, Screen: summarize(obs), Image: obs.Screen.Image, MarksImage: obs.Marks,
+			Elements: obs.Screen.Elements}
+		if n == 1 {
+			st.Timings.Observe = format.Ms(firstObserve)
+		}
+		next, stop := r.step(ctx, st, obs)
+		st.Timings.Total = format.Ms(a.now().Sub(st.Start))
+		r.res.Totals.Add(st)
+		a.emit(Event{Phase: PhaseStep, Step: n, Record: st, Took: st.Timings.Total.D()})
+		if stop != nil {
+			return r.finish(stop)
+		}
+		obs = next
+	}
+}
+
+// step runs the phases of one step on obs and returns the next
+// observation, or why the run stops. It fills st, the step's record.
+func (r *run) step(ctx context.Context, st *Step, obs Observation) (Observation, *StopError) {
+	a := r.a
+
+	// The person's instructions given since the last step.
+	if ins := a.instructions(); len(ins) > 0 {
+		for i, in := range ins {
+			ins[i] = a.red.String(in)
+		}
+		st.Instructions = ins
+		r.prog.instruct(ins)
+	}
+
+	// Recall: tips and shortcuts from memory, for the planner and the
+	// decision.
+	t0 := a.now()
+	rec := r.recall(ctx, obs)
+	st.Timings.Recall = format.Ms(a.now().Sub(t0))
+
+	// Plan, when the plan is missing or must be revised.
+	if r.prog.needsPlan() {
+		out, err := r.plan(ctx, st, obs, rec)
+		if err != nil {
+			return obs, r.failed(ctx, st, "planning", err)
+		}
+		if out.Finished {
+			return obs, r.claimDone(ctx, st, obs, nil, out.Answer, "the planner found the task complete")
+		}
+	}
+	st.Subgoal = a.red.String(r.prog.plan.Subgoal())
+
+	// Decide.
+	dec, err := r.decide(ctx, st, obs, rec)
+	if err != nil {
+		return obs, r.failed(ctx, st, "deciding", err)
+	}
+	switch v := dec.Action.(type) {
+	case actions.Done:
+		r.res.Answer = a.red.String(v.Answer)
+		if v.Status == actions.StatusInfeasible {
+			return obs, &StopError{Outcome: OutcomeInfeasible, Step: st.Index, Reason: "the agent found the task cannot be done: " + r.res.Answer}
+		}
+		return obs, r.claimDone(ctx, st, obs, &dec, v.Answer, "the agent reported the task done")
+	case actions.Refuse:
+		return obs, &StopError{Outcome: OutcomeRefused, Step: st.Index, Reason: "the agent refused: " + a.red.String(v.Reason)}
+	case actions.AskUser:
+		return obs, r.ask(ctx, st, v)
+	}
+
+	// Validate, then the gate.
+	if err := r.validate(st, dec.Action, obs); err != nil {
+		return obs, r.failed(ctx, st, "the action is invalid", err)
+	}
+	gd, err := r.check(ctx, st, dec.Action, obs)
+	st.Gate = &gd
+	if gd.Interrupted || (ctx.Err() != nil && !gd.Allowed()) {
+		return obs, r.interrupted(st, "waiting for confirmation")
+	}
+	if err != nil && !gd.Allowed() {
+		return obs, r.failed(ctx, st, "the safety gate", err)
+	}
+	if !gd.Allowed() {
+		return obs, r.failed(ctx, st, "the safety gate did not allow "+st.ActionText, fmt.Errorf("%s", gd.Reason))
+	}
+
+	// Execute.
+	res, xerr := r.execute(ctx, st, dec.Action, obs)
+	if ctx.Err() != nil {
+		return obs, r.interrupted(st, "acting")
+	}
+	if unavailable(xerr) != nil {
+		return obs, r.failed(ctx, st, "acting", xerr)
+	}
+
+	// Verify: what the action did (observe the new screen, compare,
+	// reflect; go back from a wrong page).
+	v, err := r.verify(ctx, st, obs, dec, res, xerr)
+	if err != nil {
+		return obs, r.failed(ctx, st, "observing the screen after the action", err)
+	}
+	if v.interrupted {
+		return v.after, r.interrupted(st, "reflecting")
+	}
+
+	// Learn: notes, progress, failures, being stuck.
+	t0 = a.now()
+	notes := r.note(ctx, st, v)
+	r.markSeen(v.after)
+	o := stepOutcome{index: st.Index, actionText: st.ActionText, actionKey: string(st.Action) + obs.Screen.Hash.String(),
+		verdict: v.refl.Verdict, note: v.refl.Note, changed: v.diff.Ratio > 0, subgoalDone: dec.SubgoalDone, notes: notes, acted: true}
+	if xerr != nil {
+		st.Error = a.red.String(xerr.Error())
+		o.failed = st.Error
+	}
+	r.prog.learn(o)
+	st.Timings.Learn += format.Ms(a.now().Sub(t0))
+	return v.after, nil
+}
+
+// failed records a failed step. The run goes on (the planner is asked
+// again) unless the failure means the device or the model is gone, or ctx
+// ended.
+func (r *run) failed(ctx context.Context, st *Step, what string, err error) *StopError {
+	if ctx.Err() != nil {
+		return r.interrupted(st, what)
+	}
+	msg := r.a.red.String(fmt.Sprintf("%s: %v", what, err))
+	st.Error = msg
+	t0 := r.a.now()
+	r.prog.learn(stepOutcome{index: st.Index, actionText: st.ActionText, failed: msg, denied: st.Gate != nil && !st.Gate.Allowed()})
+	st.Timings.Learn += format.Ms(r.a.now().Sub(t0))
+	if unavailable(err) != nil {
+		return &StopError{Outcome: OutcomeUnavailable, Step: st.Index, Reason: msg, Err: err}
+	}
+	return nil
+}
+
+func (r *run) interrupted(st *Step, what string) *StopError {
+	st.Error = "interrupted while " + what
+	return &StopError{Outcome: OutcomeInterrupted, Step: st.Index, Reason: "interrupted (Ctrl-C) while " + what}
+}
+
+// stopFor turns an error outside a step into a stop.
+func (r *run) stopFor(ctx context.Context, step int, what string, err error) *StopError {
+	if ctx.Err() != nil {
+		return &StopError{Outcome: OutcomeInterrupted, Step: step, Reason: "interrupted (Ctrl-C) while " + what}
+	}
+	out := OutcomeError
+	if unavailable(err) != nil {
+		out = OutcomeUnavailable
+	}
+	return &StopError{Outcome: out, Step: step, Reason: r.a.red.String(what + ": " + err.Error()), Err: err}
+}
+
+// finish ends the run: the Result, memory's learning, the last events and
+// the observers' flush. It returns nil for a success, else stop.
+func (r *run) finish(stop *StopError) (*Result, error) {
+	a := r.a
+	if stop == nil {
+		stop = &StopError{Outcome: OutcomeSuccess}
+	}
+	r.res.Outcome = stop.Outcome
+	r.res.Reason = a.red.String(stop.Reason)
+	r.res.Notes = append([]string(nil), r.prog.notes...)
+	r.res.Plan = r.prog.plan.Clone()
+	r.res.End = a.now()
+	r.res.Totals.Duration = format.Ms(r.res.End.Sub(r.start))
+	// Learning may ask the model once (agents/agentmem); it gets its own
+	// minute even when the run's ctx is cancelled.
+	lctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if lerr := a.mem.Learn(lctx, r.res); lerr != nil {
+		a.log.Warn("memory could not learn from the run", "err", lerr)
+	}
+	var err error
+	if stop.Outcome != OutcomeSuccess {
+		err = stop
+	}
+	a.emit(Event{Phase: PhaseRunEnd, Result: r.res, Err: err})
+	for _, o := range a.observers {
+		if f, ok := o.(Flusher); ok {
+			if ferr := f.Flush(); ferr != nil {
+				a.log.Error("an observer could not flush", "err", ferr)
+				if err == nil {
+					r.res.Outcome, r.res.Reason = OutcomeError, "the run succeeded but its record could not be saved: "+ferr.Error()
+					err = &StopError{Outcome: OutcomeError, Reason: r.res.Reason, Err: ferr}
+				}
+			}
+		}
+	}
+	return r.res, err
+}
+
+// cachedShot serves one screenshot taken already (decoding it on demand),
+// then the device's.
+type cachedShot struct {
+	perception.ScreenSource
+	shot *actions.Settle
+}
+
+func (c *cachedShot) Screenshot(ctx context.Context) (image.Image, error) {
+	if s := c.shot; s != nil {
+		c.shot = nil
+		return s.LastScreenshot()
+	}
+	return c.ScreenSource.Screenshot(ctx)
+}
