@@ -526,9 +526,14 @@ func (w *walker) walk(n *rawNode, clip image.Rectangle, fold *int, host int, cov
 		for i, c := range n.children {
 			w.walk(c, childClip, nil, host, childCovers(i))
 		}
-	case !act && hasText && host >= 0 && repeats(w.out[host], e):
-		// A web link's inner node repeating the link's own label: one
-		// element per link.
+	case hasText && host >= 0 && repeats(w.out[host], e) && (!act || area(e.Bounds)*10 >= area(w.out[host].Bounds)*8):
+		// A web link's inner node repeating the link's own label, or a
+		// clickable wrapped in a clickable of the same label and size: one
+		// element per target, with both one's abilities.
+		p := &w.out[host]
+		p.Clickable = p.Clickable || e.Clickable
+		p.LongClickable = p.LongClickable || e.LongClickable
+		p.Selected = p.Selected || e.Selected
 		w.h.Dropped++
 		for i, c := range n.children {
 			w.walk(c, childClip, nil, host, childCovers(i))

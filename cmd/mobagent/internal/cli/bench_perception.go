@@ -12,6 +12,8 @@ import (
 	"github.com/mobagent/mobagent/device/adb"
 	"github.com/mobagent/mobagent/perception/eval/realeval"
 	"github.com/mobagent/mobagent/perception/eval/simeval"
+	"github.com/mobagent/mobagent/perception/ocr"
+	"github.com/mobagent/mobagent/perception/ocr/ppocr"
 	"github.com/mobagent/mobagent/perception/ocr/tesseract"
 	"github.com/mobagent/mobagent/sim"
 )
@@ -32,6 +34,8 @@ type BenchPerceptionOptions struct {
 	Real string
 	// Langs override each real screen's OCR languages.
 	Langs []string
+	// Engine is the OCR engine for --real: tesseract or ppocr.
+	Engine string
 }
 
 func newCmdBenchPerception(s *IOStreams, runF func(context.Context, *BenchPerceptionOptions) error) *cobra.Command {
@@ -86,6 +90,12 @@ Exits 1 when a measured figure misses its target.`,
 					return withCode(ExitUsage, fmt.Errorf("--screens: no screen %q; the screens are %s", n, strings.Join(screenNames(), ", ")))
 				}
 			}
+			if opts.Engine != "tesseract" && opts.Engine != "ppocr" {
+				return withCode(ExitUsage, fmt.Errorf("--ocr-engine %q: use tesseract or ppocr", opts.Engine))
+			}
+			if opts.Engine == "ppocr" && opts.Real == "" {
+				return withCode(ExitUsage, fmt.Errorf("--ocr-engine ppocr is measured on real screens: pass --real DIR"))
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -103,6 +113,7 @@ Exits 1 when a measured figure misses its target.`,
 	f.BoolVar(&opts.Misses, "misses", false, "also list, per screen, the words missed or misread and what fusion lost")
 	f.StringVar(&opts.Real, "real", "", "score the real screens in `DIR` instead of the virtual phone's")
 	f.StringSliceVar(&opts.Langs, "lang", nil, "with --real: OCR `LANGS` for every screen (default: each screen's own, from its truth)")
+	f.StringVar(&opts.Engine, "ocr-engine", "tesseract", "with --real: the OCR engine, tesseract or ppocr")
 	return cmd
 }
 
@@ -227,23 +238,39 @@ func benchPerceptionReal(ctx context.Context, opts *BenchPerceptionOptions) erro
 		need = append(need, l)
 	}
 	slices.Sort(need)
-	engine, err := tesseract.New(tesseract.Config{Languages: need})
-	if err != nil {
-		return withCode(ExitUnavailable, fmt.Errorf("%w (./scripts/deps.sh installs the language packs)", err))
+	var engine ocr.Engine
+	name := opts.Engine
+	if name == "" {
+		name = "tesseract"
 	}
-	defer engine.Close()
-	if !tesseract.ThreadLimited() {
-		fmt.Fprintf(opts.IO.ErrOut, "warning: %s is not set; OCR timings will be several times slower\n", tesseract.ThreadLimitVar)
+	switch name {
+	case "ppocr":
+		pe, err := ppocr.New(ppocr.Config{})
+		if err != nil {
+			return withCode(ExitUnavailable, err)
+		}
+		defer pe.Close()
+		engine = pe
+	default:
+		te, err := tesseract.New(tesseract.Config{Languages: need})
+		if err != nil {
+			return withCode(ExitUnavailable, fmt.Errorf("%w (./scripts/deps.sh installs the language packs)", err))
+		}
+		defer te.Close()
+		engine = te
+		if !tesseract.ThreadLimited() {
+			fmt.Fprintf(opts.IO.ErrOut, "warning: %s is not set; OCR timings will be several times slower\n", tesseract.ThreadLimitVar)
+		}
 	}
 	n := 0
-	results, err := realeval.Run(ctx, cases, realeval.Options{Engine: engine, EngineName: "tesseract", Languages: opts.Langs}, func(r realeval.Result) {
+	results, err := realeval.Run(ctx, cases, realeval.Options{Engine: engine, EngineName: name, Languages: opts.Langs}, func(r realeval.Result) {
 		n++
 		fmt.Fprintf(opts.IO.ErrOut, "[%d/%d] %-44s %s\n", n, len(cases), r.Screen, r.OCR)
 	})
 	if err != nil {
 		return fmt.Errorf("bench perception --real: %w", err)
 	}
-	sum := realeval.Summarize("tesseract", opts.Real, results)
+	sum := realeval.Summarize(name, opts.Real, results)
 	if opts.JSON {
 		if err := printJSON(opts.IO.Out, struct {
 			Pass bool `json:"pass"`
