@@ -127,7 +127,7 @@ func doctorRun(ctx context.Context, opts *DoctorOptions) error {
 	} else {
 		checks = append(checks, check{name: "ppocr", ok: true, optional: true,
 			detail: "the optional engine (--ocr-engine ppocr: photos, video, Chinese) is not installed: " + missing + " is missing",
-			fix: "./scripts/deps.sh --with-ppocr (Tesseract stays the default)"})
+			fix:    "./scripts/deps.sh --with-ppocr (Tesseract stays the default)"})
 	}
 	if opts.IO.Getenv("OMP_THREAD_LIMIT") != "1" {
 		checks = append(checks, check{name: "OMP_THREAD_LIMIT", optional: true, detail: "not 1: Tesseract runs about 2.5× slower",

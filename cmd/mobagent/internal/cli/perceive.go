@@ -67,7 +67,7 @@ sends; otherwise as the trajectory keeps it).`,
 		Example: "  mobagent perceive --device 127.0.0.1:15555\n  mobagent perceive --json --som marks.png\n  mobagent perceive --ocr off --icons\n" +
 			"  mobagent perceive --image screen.jpg --xml window_dump.xml --lang por,eng --som marks.png\n" +
 			"  mobagent perceive --image bug.png --xml page_source.xml --ocr-engine ppocr --json",
-		Args:    cobra.NoArgs,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if _, err := opts.Perception.settings(); err != nil {
 				return withCode(ExitUsage, err)
