@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	_ "image/jpeg" // screenshots
+	_ "image/png"
 	"os"
 	"path/filepath"
 	"sort"
@@ -16,7 +18,8 @@ type Case struct {
 	Name      string
 	ImagePath string
 	DumpPath  string
-	Image     image.Image
+	Image     image.Image // nil from LoadTruths
+	Size      image.Point // the screenshot's size, from LoadTruths
 	Dump      []byte
 	Truth     *Truth
 }
@@ -29,6 +32,10 @@ var ErrNoScreens = errors.New("realeval: no screens")
 // hold a screens folder). names, when not empty, keeps only those screens.
 // A folder that lacks one of the three files is an error that names it.
 func Load(dir string, names ...string) ([]Case, error) {
+	return load(dir, names, true)
+}
+
+func load(dir string, names []string, decode bool) ([]Case, error) {
 	if fi, err := os.Stat(filepath.Join(dir, "screens")); err == nil && fi.IsDir() {
 		dir = filepath.Join(dir, "screens")
 	}
@@ -57,7 +64,7 @@ func Load(dir string, names ...string) ([]Case, error) {
 		if len(want) > 0 && !want[name] {
 			continue
 		}
-		c, err := LoadCase(d)
+		c, err := loadCase(d, decode)
 		if err != nil {
 			return nil, err
 		}
@@ -78,8 +85,16 @@ func isCase(dir string) bool {
 	return err == nil
 }
 
+// LoadTruths reads the truths of the screens under dir (as Load finds them)
+// and their screenshots' sizes, without decoding the screenshots.
+func LoadTruths(dir string) ([]Case, error) {
+	return load(dir, nil, false)
+}
+
 // LoadCase reads one screen folder.
-func LoadCase(dir string) (*Case, error) {
+func LoadCase(dir string) (*Case, error) { return loadCase(dir, true) }
+
+func loadCase(dir string, decode bool) (*Case, error) {
 	c := &Case{Name: filepath.Base(dir), DumpPath: filepath.Join(dir, "dump.xml")}
 	for _, n := range []string{"screen.png", "screen.jpg", "screen.jpeg"} {
 		if p := filepath.Join(dir, n); fileExists(p) {
@@ -90,11 +105,25 @@ func LoadCase(dir string) (*Case, error) {
 	if c.ImagePath == "" {
 		return nil, fmt.Errorf("realeval: %s has no screen.png or screen.jpg", dir)
 	}
-	img, err := perception.LoadImage(c.ImagePath)
-	if err != nil {
-		return nil, fmt.Errorf("realeval: %w", err)
+	if decode {
+		img, err := perception.LoadImage(c.ImagePath)
+		if err != nil {
+			return nil, fmt.Errorf("realeval: %w", err)
+		}
+		c.Image = img
+	} else {
+		f, err := os.Open(c.ImagePath)
+		if err != nil {
+			return nil, fmt.Errorf("realeval: %w", err)
+		}
+		cfg, _, err := image.DecodeConfig(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("realeval: %s: %w", c.ImagePath, err)
+		}
+		c.Size = image.Pt(cfg.Width, cfg.Height)
 	}
-	c.Image = img
+	var err error
 	if c.Dump, err = os.ReadFile(c.DumpPath); err != nil {
 		return nil, fmt.Errorf("realeval: %s: %w (each screen needs its dump.xml)", dir, err)
 	}

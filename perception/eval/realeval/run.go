@@ -75,8 +75,12 @@ func Evaluate(ctx context.Context, c Case, opts Options) (Result, error) {
 	b := c.Image.Bounds()
 	r := Result{Screen: c.Name, Group: c.Truth.Group, Width: b.Dx(), Height: b.Dy(), Languages: langs}
 
+	h, err := perception.ParseHierarchy(c.Dump, perception.HierarchyOptions{Screen: b.Size()})
+	if err != nil {
+		return r, fmt.Errorf("dump: %w", err)
+	}
 	t0 := time.Now()
-	lines, err := ReadScreen(ctx, opts.Engine, c.Image, langs)
+	lines, err := ReadScreen(ctx, opts.Engine, c.Image, h, langs)
 	if err != nil {
 		return r, err
 	}
@@ -91,10 +95,6 @@ func Evaluate(ctx context.Context, c Case, opts Options) (Result, error) {
 		return r, fmt.Errorf("perceive: %w", err)
 	}
 	r.PerceiveTime = time.Since(t0)
-	h, err := perception.ParseHierarchy(c.Dump, perception.HierarchyOptions{Screen: b.Size()})
-	if err != nil {
-		return r, fmt.Errorf("dump: %w", err)
-	}
 	r.Agent = ScoreAgent(c.Truth, h, scr)
 	plan := perception.PlanOCR(h, b, perception.PlanOptions{})
 	if plan.Full {
@@ -112,8 +112,10 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // ReadScreen reads img as perception does with OCR forced on: vision finds
 // the filled buttons, OCR reads the full screen and those crops, and
-// perception drops the noise (see perception.CleanOCR).
-func ReadScreen(ctx context.Context, engine ocr.Engine, img image.Image, langs []string) ([]ocr.Line, error) {
+// perception drops the noise (see perception.CleanOCR), and in the status
+// bar strip, when the dump h holds no status bar, all but clocks and
+// percentages (h may be nil).
+func ReadScreen(ctx context.Context, engine ocr.Engine, img image.Image, h *perception.Hierarchy, langs []string) ([]ocr.Line, error) {
 	regions, err := vision.Detect(ctx, img, vision.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("vision: %w", err)
@@ -122,5 +124,9 @@ func ReadScreen(ctx context.Context, engine ocr.Engine, img image.Image, langs [
 	if err != nil {
 		return nil, fmt.Errorf("OCR: %w", err)
 	}
-	return perception.CleanOCR(lines, img.Bounds(), regions), nil
+	lines = perception.CleanOCR(lines, img.Bounds(), regions)
+	if h != nil {
+		lines = perception.KeepStatusText(lines, perception.PlanOCR(h, img.Bounds(), perception.PlanOptions{}).Status)
+	}
+	return lines, nil
 }
