@@ -308,8 +308,11 @@ func (e *Engine) recognize(ctx context.Context, img image.Image, boxes []image.R
 		all := t.GetData()
 		for i, k := range batch {
 			d := ctcDecode(all[i*steps*classes:(i+1)*steps*classes], steps, classes, e.keys)
-			// Steps past the line's own width read the padding.
 			inputW := widths[i]
+			box := boxes[k]
+			scale := float64(box.Dx()) / float64(inputW)
+			center := func(step int) int { return box.Min.X + int((float64(step*recStride)+recStride/2)*scale) }
+			d = splitAtGaps(d, inkColumns(img, box), box.Dy(), center, box.Min.X)
 			if l, ok := toLine(d, boxes[k], inputW, minConf); ok {
 				lines = append(lines, l)
 			}

@@ -159,3 +159,31 @@ func TestRecognizeRealScreen(t *testing.T) {
 		t.Logf("read %d lines with the models in %s", len(lines), DefaultDir)
 	}
 }
+
+func TestSplitAtGaps(t *testing.T) {
+	// "fontsize" read without its space, over pixels with a word gap
+	// between "font" (columns 0-39) and "size" (columns 52-91).
+	d := decoded{text: strings.Split("fontsize", ""), steps: []int{0, 1, 2, 3, 6, 7, 8, 9}, probs: make([]float32, 8)}
+	ink := make([]bool, 92)
+	for i := range ink {
+		ink[i] = i < 40 || i >= 52
+	}
+	x := func(step int) int { return 100 + step*10 + 5 }
+	got := splitAtGaps(d, ink, 32, x, 100)
+	if s := strings.Join(got.text, ""); s != "font size" {
+		t.Errorf("split %q, want \"font size\"", s)
+	}
+	// A letter gap narrower than 2/7 of the line's height is not a space,
+	// and Chinese characters are never split.
+	ink2 := make([]bool, 92)
+	for i := range ink2 {
+		ink2[i] = i < 40 || i >= 45
+	}
+	if s := strings.Join(splitAtGaps(d, ink2, 32, x, 100).text, ""); s != "fontsize" {
+		t.Errorf("split %q at a letter gap", s)
+	}
+	zh := decoded{text: []string{"微", "博"}, steps: []int{0, 6}, probs: make([]float32, 2)}
+	if s := strings.Join(splitAtGaps(zh, ink, 32, x, 100).text, ""); s != "微博" {
+		t.Errorf("split %q", s)
+	}
+}

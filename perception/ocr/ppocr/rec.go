@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"image"
 	"math"
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -89,37 +88,91 @@ func ctcDecode(out []float32, t, c int, keys []string) decoded {
 	return d
 }
 
-// addSpaces inserts the spaces the recogniser leaves out between Latin
-// words (it was trained mostly on Chinese, which has none): where the gap
-// between two characters' time steps is well over the line's usual gap.
-func addSpaces(d decoded) decoded {
-	if len(d.text) < 3 {
+// splitAtGaps inserts the spaces the recogniser leaves out between Latin
+// words (it was trained mostly on Chinese, which has none): where the line's
+// pixels show a gap of background between two characters at least 2/7
+// of the (grown) line box's height wide. colInk[i] says whether column
+// box.Min.X+i holds ink; x maps a time step to its screen column.
+func splitAtGaps(d decoded, colInk []bool, h int, x func(step int) int, left int) decoded {
+	if len(d.text) < 2 || len(colInk) == 0 {
 		return d
 	}
-	var gaps []int
-	for i := 1; i < len(d.text); i++ {
-		if d.text[i] != " " && d.text[i-1] != " " {
-			gaps = append(gaps, d.steps[i]-d.steps[i-1])
+	minGap := max(3, h*2/7)
+	// Gap runs, in columns relative to left.
+	type run struct{ a, b int }
+	var gaps []run
+	for i := 0; i < len(colInk); {
+		if colInk[i] {
+			i++
+			continue
 		}
+		j := i
+		for j < len(colInk) && !colInk[j] {
+			j++
+		}
+		if j-i >= minGap && i > 0 && j < len(colInk) {
+			gaps = append(gaps, run{i, j})
+		}
+		i = j
 	}
 	if len(gaps) == 0 {
 		return d
 	}
-	sorted := append([]int(nil), gaps...)
-	sort.Ints(sorted)
-	m := sorted[len(sorted)/2]
 	var out decoded
 	for i := range d.text {
 		if i > 0 && d.text[i] != " " && d.text[i-1] != " " && !wide(d.text[i]) && !wide(d.text[i-1]) {
-			if g := d.steps[i] - d.steps[i-1]; g*2 >= m*3 && g >= m+2 {
-				out.text = append(out.text, " ")
-				out.steps = append(out.steps, d.steps[i]-1)
-				out.probs = append(out.probs, 1)
+			x0, x1 := x(d.steps[i-1])-left, x(d.steps[i])-left
+			for _, g := range gaps {
+				if c := (g.a + g.b) / 2; c > x0 && c < x1 {
+					out.text = append(out.text, " ")
+					out.steps = append(out.steps, d.steps[i])
+					out.probs = append(out.probs, 1)
+					break
+				}
 			}
 		}
 		out.text = append(out.text, d.text[i])
 		out.steps = append(out.steps, d.steps[i])
 		out.probs = append(out.probs, d.probs[i])
+	}
+	return out
+}
+
+// inkColumns says, for each column of box in img, whether it holds a
+// pixel whose luminance differs from the box's median by more than 48.
+func inkColumns(img image.Image, box image.Rectangle) []bool {
+	at := rgbAt(img)
+	lum := func(x, y int) int {
+		r, g, b := at(x, y)
+		return (299*int(r) + 587*int(g) + 114*int(b)) / 1000
+	}
+	var hist [256]int
+	n := 0
+	for y := box.Min.Y; y < box.Max.Y; y += 2 {
+		for x := box.Min.X; x < box.Max.X; x += 2 {
+			hist[lum(x, y)]++
+			n++
+		}
+	}
+	med, acc := 0, 0
+	for v, c := range hist {
+		acc += c
+		if acc*2 >= n {
+			med = v
+			break
+		}
+	}
+	// The middle of the line: DB's boxes are grown, their edges are margin.
+	y0, y1 := box.Min.Y+box.Dy()/6, box.Max.Y-box.Dy()/6
+	out := make([]bool, box.Dx())
+	for i := range out {
+		x := box.Min.X + i
+		for y := y0; y < y1; y++ {
+			if d := lum(x, y) - med; d > 48 || d < -48 {
+				out[i] = true
+				break
+			}
+		}
 	}
 	return out
 }
