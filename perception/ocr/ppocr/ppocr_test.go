@@ -166,15 +166,21 @@ func TestSplitAtGaps(t *testing.T) {
 	d := decoded{text: strings.Split("fontsize", ""), steps: []int{0, 1, 2, 3, 6, 7, 8, 9}, probs: make([]float32, 8)}
 	ink := make([]bool, 92)
 	for i := range ink {
-		ink[i] = i < 40 || i >= 52
+		// letters 8 columns wide, 2 apart; the word gap is columns 40-51
+		ink[i] = (i < 40 || i >= 52) && i%10 < 8
 	}
+	ink[40], ink[41] = false, false
 	x := func(step int) int { return 100 + step*10 + 5 }
 	got := splitAtGaps(d, ink, 32, x, 100)
 	if s := strings.Join(got.text, ""); s != "font size" {
 		t.Errorf("split %q, want \"font size\"", s)
 	}
-	// A letter gap narrower than 2/7 of the line's height is not a space,
-	// and Chinese characters are never split.
+	// A gap narrower than 2/7 of the line's height is not a space; nor is
+	// one between two digits; and Chinese characters are never split.
+	num := decoded{text: strings.Split("162", ""), steps: []int{0, 4, 6}, probs: make([]float32, 3)}
+	if s := strings.Join(splitAtGaps(num, ink, 32, x, 100).text, ""); s != "162" {
+		t.Errorf("split %q inside a number", s)
+	}
 	ink2 := make([]bool, 92)
 	for i := range ink2 {
 		ink2[i] = i < 40 || i >= 45

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -97,10 +98,11 @@ func splitAtGaps(d decoded, colInk []bool, h int, x func(step int) int, left int
 	if len(d.text) < 2 || len(colInk) == 0 {
 		return d
 	}
-	minGap := max(3, h*2/7)
-	// Gap runs, in columns relative to left.
+	// Gap runs between ink, in columns relative to left. A word gap is at
+	// least 2/7 of the box's height and 1.8 times the line's usual gap
+	// (letter-spaced capitals have wide gaps between every letter).
 	type run struct{ a, b int }
-	var gaps []run
+	var all []run
 	for i := 0; i < len(colInk); {
 		if colInk[i] {
 			i++
@@ -110,17 +112,35 @@ func splitAtGaps(d decoded, colInk []bool, h int, x func(step int) int, left int
 		for j < len(colInk) && !colInk[j] {
 			j++
 		}
-		if j-i >= minGap && i > 0 && j < len(colInk) {
-			gaps = append(gaps, run{i, j})
+		if i > 0 && j < len(colInk) {
+			all = append(all, run{i, j})
 		}
 		i = j
+	}
+	if len(all) == 0 {
+		return d
+	}
+	lens := make([]int, len(all))
+	for i, g := range all {
+		lens[i] = g.b - g.a
+	}
+	slices.Sort(lens)
+	minGap := max(3, h*2/7)
+	if len(lens) >= 3 {
+		minGap = max(minGap, lens[len(lens)/2]*9/5)
+	}
+	var gaps []run
+	for _, g := range all {
+		if g.b-g.a >= minGap {
+			gaps = append(gaps, g)
+		}
 	}
 	if len(gaps) == 0 {
 		return d
 	}
 	var out decoded
 	for i := range d.text {
-		if i > 0 && d.text[i] != " " && d.text[i-1] != " " && !wide(d.text[i]) && !wide(d.text[i-1]) {
+		if i > 0 && d.text[i] != " " && d.text[i-1] != " " && !wide(d.text[i]) && !wide(d.text[i-1]) && !numeric(d.text[i-1], d.text[i]) {
 			x0, x1 := x(d.steps[i-1])-left, x(d.steps[i])-left
 			for _, g := range gaps {
 				if c := (g.a + g.b) / 2; c > x0 && c < x1 {
@@ -136,6 +156,14 @@ func splitAtGaps(d decoded, colInk []bool, h int, x func(step int) int, left int
 		out.probs = append(out.probs, d.probs[i])
 	}
 	return out
+}
+
+// numeric reports two characters of one number ("1" and "62" in "162",
+// "0" and "-" in "10-19"): a narrow digit's side bearings look like a gap.
+func numeric(a, b string) bool {
+	digit := func(s string) bool { return len(s) == 1 && s[0] >= '0' && s[0] <= '9' }
+	punct := func(s string) bool { return len(s) == 1 && strings.ContainsAny(s, "-:/.,%") }
+	return (digit(a) && (digit(b) || punct(b))) || (punct(a) && digit(b))
 }
 
 // inkColumns says, for each column of box in img, whether it holds a
