@@ -54,6 +54,10 @@ func runModel(t *testing.T, h *harness, s *llmtest.Server, task string, red *saf
 		t.Fatal(err)
 	}
 	validateRunDir(t, h.dir)
+	dumpCalls(t, h.dir)
+	if n := res.Totals.Steps; n > 0 {
+		t.Logf("budget: %d steps, %.2f calls/step, %d prompt tokens/step, roles %+v", n, float64(res.Totals.ModelCalls)/float64(n), res.Totals.Usage.PromptTokens/n, res.Totals.Roles)
+	}
 	return res, run, steps
 }
 
@@ -215,6 +219,10 @@ func TestSecretsStayOutOfRunAndPrompts(t *testing.T) {
 	script(s, "decision", `{"action":{"action":"tap","element":9},"expect":"sent"}`, "[REDACTED:NOTE_PIN]")
 	script(s, "reflector", `{"outcome":"A","note":"sent"}`, "Action taken: tap element 9")
 	script(s, "decision", `{"action":{"action":"done","status":"success"}}`)
+	// The task names no message text the screen could show by rule, so the
+	// verifier looks.
+	script(s, "verifier", `{"done": true, "reason": "The conversation with Mom shows the message that was just sent as the latest one."}`,
+		"The team says the task is done", "Send my locker PIN to Mom")
 
 	res, _, _ := runModel(t, h, s, "Send my locker PIN to Mom", red, secrets)
 	if res.Outcome != agents.OutcomeSuccess {
@@ -313,6 +321,8 @@ func TestModelFindsPrice(t *testing.T) {
 	script(s, "decision", `{"thought":"the quotes are loading","action":{"action":"wait","duration_ms":300},"expect":"the quotes"}`, `desc="Loading"`).AnyTimes()
 	script(s, "notetaker", `{"notes":["Tesla (TSLA) price: $182.33"]}`, "Lines that may matter", "TSLA Tesla Inc. $182.33")
 	script(s, "decision", `{"action":{"action":"done","status":"success","answer":"$182.33"}}`, "- Tesla (TSLA) price: $182.33")
+	script(s, "verifier", "```json\n{\"done\": true, \"reason\": \"The Stocks list shows Tesla Inc. (TSLA) at $182.33, which matches the answer.\"}\n```",
+		"with the answer: $182.33", "TSLA Tesla Inc. $182.33")
 
 	eng, err := tesseract.New(tesseract.Config{})
 	if err != nil {
@@ -327,6 +337,8 @@ func TestModelFindsPrice(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, err := a.Run(context.Background(), "What is the price of Tesla stock?")
+	h.rec.Close()
+	dumpCalls(t, h.dir)
 	if err != nil || res.Outcome != agents.OutcomeSuccess {
 		t.Fatalf("outcome %s: %s (%v)", res.Outcome, res.Reason, err)
 	}
@@ -350,5 +362,19 @@ func TestOfflineFindsPrice(t *testing.T) {
 	res, err := a.Run(context.Background(), "What is the price of Tesla in Stocks?")
 	if err != nil || res.Outcome != agents.OutcomeSuccess || res.Answer != "$182.33" {
 		t.Fatalf("outcome %s: %s, answer %q (%v)", res.Outcome, res.Reason, res.Answer, err)
+	}
+}
+
+// dumpCalls logs every model call of a run directory when
+// MOBAGENT_DUMP_CALLS is set (docs/prompts.md is written from it).
+func dumpCalls(t *testing.T, dir string) {
+	if os.Getenv("MOBAGENT_DUMP_CALLS") == "" {
+		return
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "calls.jsonl"))
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var c struct{ Role, Prompt, Response string }
+		json.Unmarshal([]byte(line), &c)
+		t.Logf("--- %s (%d chars)\n%s\n--- reply\n%s", c.Role, len(c.Prompt), c.Prompt, c.Response)
 	}
 }

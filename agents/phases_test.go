@@ -3,6 +3,7 @@ package agents
 import (
 	"context"
 	"errors"
+	"fmt"
 	"image"
 	"strings"
 	"testing"
@@ -330,5 +331,40 @@ func TestObserveRendersForTheRoles(t *testing.T) {
 	}
 	if o := render(s, false, red); o.Marks != nil {
 		t.Error("marks drawn without vision")
+	}
+}
+
+func TestCandidateContent(t *testing.T) {
+	s := &perception.Screen{Width: 1080, Height: 2400, Elements: []perception.Element{
+		{ID: 1, Bounds: image.Rect(0, 0, 1080, 40), Text: "09:41"},                                // status bar
+		{ID: 2, Bounds: image.Rect(0, 200, 1080, 300), Text: "Fresh Bananas $0.27 each"},          // names the task
+		{ID: 3, Bounds: image.Rect(0, 300, 1080, 400), Text: "Gala Apples $1.12"},                 // money only
+		{ID: 4, Bounds: image.Rect(0, 400, 1080, 500), Text: "Your verification code is 482913."}, // a code
+		{ID: 5, Bounds: image.Rect(0, 500, 1080, 600), Text: "Bananas", Editable: true},           // typed
+		{ID: 6, Bounds: image.Rect(0, 600, 1080, 700), Text: "Free delivery on orders over"},      // no number
+	}}
+	tests := []struct {
+		task string
+		want []int
+	}{
+		{"What is the price of Fresh Bananas?", []int{2}},
+		{"What is the total of my order?", []int{2, 3}},
+		{"Find the code I was sent", []int{4}},
+		{"Turn on Bluetooth", nil},
+		{"Which bananas are on sale?", []int{2}},
+	}
+	for _, tt := range tests {
+		got := CandidateContent(tt.task, s, map[string]bool{})
+		var ids []int
+		for _, l := range got {
+			for _, e := range s.Elements {
+				if e.Label() == l {
+					ids = append(ids, e.ID)
+				}
+			}
+		}
+		if fmt.Sprint(ids) != fmt.Sprint(tt.want) {
+			t.Errorf("%q: candidates %v (%q); want elements %v", tt.task, ids, got, tt.want)
+		}
 	}
 }

@@ -86,18 +86,21 @@ type Step struct {
 	Screen ScreenSummary `json:"screen"` // before the action
 	// Instructions are what the person added since the previous step
 	// (Agent.Instruct).
-	Instructions []string         `json:"instructions,omitempty"`
-	Plan         *Plan            `json:"plan,omitempty"` // set when the planner was asked this step: its plan as it answered
-	Subgoal      string           `json:"subgoal,omitempty"`
-	Thought      string           `json:"thought,omitempty"`
-	Action       json.RawMessage  `json:"action,omitempty"`      // the action as JSON (actions.MarshalJSON)
-	ActionText   string           `json:"action_text,omitempty"` // the action in words (actions.Describe)
-	Expect       string           `json:"expect,omitempty"`
-	Gate         *safety.Decision `json:"gate,omitempty"`
-	Ask          *Ask             `json:"ask,omitempty"`
-	Exec         *Exec            `json:"exec,omitempty"`
-	Reflection   *Reflection      `json:"reflection,omitempty"`
-	Recovery     *Recovery        `json:"recovery,omitempty"`
+	Instructions []string        `json:"instructions,omitempty"`
+	Plan         *Plan           `json:"plan,omitempty"` // set when the planner was asked this step: its plan as it answered
+	Subgoal      string          `json:"subgoal,omitempty"`
+	Thought      string          `json:"thought,omitempty"`
+	Action       json.RawMessage `json:"action,omitempty"`      // the action as JSON (actions.MarshalJSON)
+	ActionText   string          `json:"action_text,omitempty"` // the action in words (actions.Describe)
+	Expect       string          `json:"expect,omitempty"`
+	// Repair is the action the decision chose first, and why it was not
+	// valid, when it was asked again on the same screen.
+	Repair     string           `json:"repair,omitempty"`
+	Gate       *safety.Decision `json:"gate,omitempty"`
+	Ask        *Ask             `json:"ask,omitempty"`
+	Exec       *Exec            `json:"exec,omitempty"`
+	Reflection *Reflection      `json:"reflection,omitempty"`
+	Recovery   *Recovery        `json:"recovery,omitempty"`
 	// Verification is set on the step that claimed the task done.
 	Verification *Verification `json:"verification,omitempty"`
 	NewNotes     []string      `json:"new_notes,omitempty"`

@@ -142,6 +142,9 @@ func Open(path string, opts Options) (*Store, error) {
 			return nil, fmt.Errorf("memory: create the directory of %s: %w (give the store another path)", path, err)
 		}
 	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("%w: %s is a directory; give the path of the store's file, such as %s", ErrInvalid, path, filepath.Join(path, "memory.db"))
+	}
 	if err := precheck(path); err != nil {
 		return nil, err
 	}

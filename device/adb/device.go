@@ -113,7 +113,7 @@ func (d *Device) open(ctx context.Context, service string) (*conn, error) {
 	if err := cn.request(ctx, "host:transport:"+d.serial); err != nil {
 		cn.Close()
 		var se *ServerError
-		if errors.As(err, &se) && strings.Contains(se.Message, "not found") {
+		if errors.As(err, &se) && (strings.Contains(se.Message, "not found") || strings.Contains(se.Message, "offline")) {
 			return nil, fmt.Errorf("%w: %s: %s", device.ErrDisconnected, d.serial, se.Message)
 		}
 		return nil, err
@@ -131,14 +131,32 @@ func (d *Device) retry(ctx context.Context, fn func(ctx context.Context) error) 
 	ctx, cancel := d.c.withDeadline(ctx)
 	defer cancel()
 	err := fn(ctx)
-	if err == nil || ctx.Err() != nil || !broken(err) || !isTCP(d.serial) {
+	if err == nil || ctx.Err() != nil || !broken(err) {
 		return err
+	}
+	if !isTCP(d.serial) {
+		return lost(d.serial, err)
 	}
 	d.c.log.Debug("reconnecting", "serial", d.serial, "err", err)
 	if cerr := d.c.Connect(ctx, d.serial); cerr != nil {
-		return fmt.Errorf("%w (reconnect failed: %v)", err, cerr)
+		return lost(d.serial, fmt.Errorf("%w (reconnect failed: %v)", err, cerr))
 	}
-	return fn(ctx)
+	if err := fn(ctx); err != nil {
+		if ctx.Err() == nil && broken(err) {
+			return lost(d.serial, err)
+		}
+		return err
+	}
+	return nil
+}
+
+// lost says the device went away: its connection broke and did not come
+// back. The error matches device.ErrDisconnected.
+func lost(serial string, err error) error {
+	if errors.Is(err, device.ErrDisconnected) {
+		return err
+	}
+	return fmt.Errorf("%w: %s: %v", device.ErrDisconnected, serial, err)
 }
 
 // broken reports errors that a reconnect may cure.

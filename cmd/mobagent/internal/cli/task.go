@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mobagent/mobagent/actions"
 	"github.com/mobagent/mobagent/agents"
 	"github.com/mobagent/mobagent/agents/agentmem"
 	"github.com/mobagent/mobagent/agents/offline"
@@ -36,6 +38,7 @@ type TaskOptions struct {
 	Out         string
 	Perception  perceptionFlags
 	Vision      bool
+	Dialect     string
 	Prompts     string
 	MaxTokens   int
 	MaxCost     float64
@@ -106,6 +109,7 @@ unavailable, 130 interrupted.`,
 	f.StringVarP(&opts.Out, "out", "o", "", "run `DIR` (default: runs/TIME-TASK)")
 	opts.Perception.register(f)
 	f.BoolVar(&opts.Vision, "vision", false, "send set-of-mark screenshots to the model")
+	f.StringVar(&opts.Dialect, "dialect", "", "the decision model's reply `DIALECT` (default: from the model name, else json; 'mobagent action dialects' lists them)")
 	f.StringVar(&opts.Prompts, "prompts", "", "override role prompts with NAME.tmpl files from `DIR`")
 	f.IntVar(&opts.MaxTokens, "max-tokens", 0, "stop after `N` model tokens (0: no limit)")
 	f.Float64Var(&opts.MaxCost, "max-cost", 0, "stop after spending `USD` on the model (0: no limit)")
@@ -133,6 +137,17 @@ func taskRun(ctx context.Context, opts *TaskOptions) error {
 	}
 	if _, err := opts.Perception.settings(); err != nil {
 		return withCode(ExitUsage, err)
+	}
+	if strings.TrimSpace(opts.Instruction) == "" {
+		return withCode(ExitUsage, errors.New("the task is empty: say what the agent should do, such as mobagent task \"Turn on Bluetooth\""))
+	}
+	switch {
+	case opts.Timeout < 0:
+		return withCode(ExitUsage, fmt.Errorf("--timeout %s: give a positive duration such as 5m, or 0 for no limit", opts.Timeout))
+	case opts.MaxCost < 0 || math.IsNaN(opts.MaxCost) || math.IsInf(opts.MaxCost, 0):
+		return withCode(ExitUsage, fmt.Errorf("--max-cost %g: give a positive amount of US dollars, or 0 for no limit", opts.MaxCost))
+	case opts.MaxTokens < 0:
+		return withCode(ExitUsage, fmt.Errorf("--max-tokens %d: give a positive number of tokens, or 0 for no limit", opts.MaxTokens))
 	}
 	if opts.MaxSteps <= 0 {
 		return withCode(ExitUsage, fmt.Errorf("--max-steps %d: give a positive number of steps", opts.MaxSteps))
@@ -179,6 +194,13 @@ func taskRun(ctx context.Context, opts *TaskOptions) error {
 			return withCode(ExitUnavailable, fmt.Errorf("--model %s: %w", profile, err))
 		}
 		cfg.Model, cfg.ModelName = m, p.String()
+	}
+	if opts.Dialect != "" {
+		d, err := (&actions.Dialects{}).Lookup(opts.Dialect)
+		if err != nil {
+			return withCode(ExitUsage, fmt.Errorf("--dialect: %w", err))
+		}
+		cfg.Team.Dialect = d
 	}
 
 	// The memory store, before the phone: a bad --memory fails at once.
