@@ -78,8 +78,8 @@ func ocrNoise(w ocr.Word, i int, words []ocr.Word, icons []image.Rectangle) bool
 			other++
 		}
 	}
-	if alnum == 0 || (other > alnum && alnum < 3) {
-		return true
+	if alnum == 0 || (other > alnum && alnum < 3 && !digits) {
+		return true // "“," or "A}", but not "(0)" or "$5"
 	}
 	if utf8.RuneCountInString(t) > 2 || alnum > 2 || hasNeighbour(w, i, words) {
 		return false
