@@ -167,7 +167,9 @@ func TestParseHierarchyMalformed(t *testing.T) {
 		{"not xml", "ERROR: could not get idle state.", 1, "no XML element"},
 		{"truncated", "<?xml version='1.0' ?>\n<hierarchy rotation=\"0\">\n<node text=\"a\" bounds=\"[0,0][10,10]\">\n<node text=\"b\"", 4, "unexpected EOF"},
 		{"mismatched", "<hierarchy>\n<node bounds=\"[0,0][1,1]\">\n</hierarchy>", 3, "element <node> closed by </hierarchy>"},
-		{"no hierarchy", "<html><body>503</body></html>", 1, "no <hierarchy>"},
+		{"no hierarchy", "<html><body>503</body></html>", 1, "starts with <html>; expected a uiautomator dump"},
+		{"empty hierarchy", "<hierarchy rotation=\"0\"></hierarchy>", 1, "holds no views"},
+		{"iOS page source", "<XCUIElementTypeApplication type=\"XCUIElementTypeApplication\" x=\"0\" y=\"0\" width=\"390\" height=\"844\"><XCUIElementTypeWindow x=\"0\" y=\"0\" width=\"390\" height=\"844\"/></XCUIElementTypeApplication>", 1, "iOS (XCUITest) page source"},
 		{"bad entity", "<hierarchy><node text=\"a &bogus; b\" bounds=\"[0,0][1,1]\"/></hierarchy>", 1, "invalid character entity"},
 	}
 	for _, tt := range tests {
@@ -319,9 +321,12 @@ func TestParseHierarchyEntityNewline(t *testing.T) {
 }
 
 func FuzzParseHierarchy(f *testing.F) {
-	for _, name := range []string{"edge_cases.xml", "dialog_offset.xml"} {
+	for _, name := range []string{"edge_cases.xml", "dialog_offset.xml", "appium_uia2_compose.xml", "appium_espresso_compose.xml", "appium_uia2_miui_settings.xml"} {
 		f.Add(readTestdata(f, name))
 	}
+	f.Add([]byte(`<XCUIElementTypeApplication x="0" y="0" width="10" height="10"/>`))
+	f.Add([]byte(`<hierarchy><android.widget.EditText password="true" text="Password" bounds="[0,0][100,50]"/></hierarchy>`))
+	f.Add([]byte(`<hierarchy><node class="androidx.drawerlayout.widget.DrawerLayout" bounds="[0,0][100,100]"><node text="a" bounds="[0,0][100,100]"/><node text="b" bounds="[0,0][60,100]"/></node></hierarchy>`))
 	f.Add([]byte(`<hierarchy><node bounds="[0,0][1,1]"><node bounds="[2147483647,0][-2147483648,5]"/></node></hierarchy>`))
 	f.Add([]byte(`<hierarchy rotation="9"><node clickable="true" bounds="[0,0][100,100]"><node text="a" bounds="[0,0][50,50]"/></node></hierarchy>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
