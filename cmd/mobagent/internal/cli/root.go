@@ -78,6 +78,7 @@ Start with:
 	root.AddCommand(newCmdTask(f, nil), newCmdReport(s, nil))
 	root.AddCommand(newCmdMemory(s, nil), newCmdExplore(s, nil))
 	root.AddCommand(newCmdSchema(s, nil))
+	root.AddCommand(newCmdMCP(f, nil), newCmdConfig(s, nil))
 	return root
 }
 
