@@ -8,13 +8,16 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"sync"
 	"time"
 
+	"github.com/google/jsonschema-go/jsonschema"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/mobagent/mobagent/actions"
 	"github.com/mobagent/mobagent/agents"
+	"github.com/mobagent/mobagent/format"
 	"github.com/mobagent/mobagent/perception"
 	"github.com/mobagent/mobagent/safety"
 )
@@ -191,3 +194,17 @@ func randomID(n int) string {
 }
 
 func boolPtr(b bool) *bool { return &b }
+
+// outputSchema is T's JSON Schema as the tools' output schema, with
+// mobagent's JSON types (durations in ms, hashes as hex) described as they
+// are written.
+func outputSchema[T any]() *jsonschema.Schema {
+	s, err := jsonschema.For[T](&jsonschema.ForOptions{TypeSchemas: map[reflect.Type]*jsonschema.Schema{
+		reflect.TypeFor[format.Millis]():   {Type: "number", Minimum: jsonschema.Ptr(0.0)},
+		reflect.TypeFor[perception.Hash](): {Type: "string", Pattern: "^[0-9a-f]{16}$"},
+	}})
+	if err != nil {
+		panic(fmt.Sprintf("mcp: output schema of %T: %v", *new(T), err))
+	}
+	return s
+}

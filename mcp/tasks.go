@@ -92,7 +92,13 @@ func (s *Server) status(r *run) taskStatus {
 	defer r.mu.Unlock()
 	st := taskStatus{Format: format.Version, RunID: r.id, Status: "running", Task: r.task, Device: r.device, Dir: r.dir, Step: r.step,
 		LastAction: r.action, Held: append([]heldAction(nil), r.held...), Elapsed: format.Ms(s.now().Sub(r.start))}
-	if r.res != nil {
+	finished := false
+	select {
+	case <-r.done:
+		finished = true
+	default:
+	}
+	if r.res != nil && finished {
 		st.Status, st.Outcome, st.Reason, st.Answer = "finished", string(r.res.Outcome), r.res.Reason, r.res.Answer
 		t := r.res.Totals
 		st.Totals = &t
@@ -141,7 +147,7 @@ type instructArgs struct {
 }
 
 func (s *Server) addTaskTools() {
-	sdk.AddTool(s.mcp, &sdk.Tool{Name: "run_task", Annotations: acting("Run a task", true),
+	sdk.AddTool(s.mcp, &sdk.Tool{Name: "run_task", OutputSchema: outputSchema[taskStatus](), Annotations: acting("Run a task", true),
 		Description: "Hand a whole task to mobagent's agents (planner, decision, reflector, notetaker) on a device. It returns at once with a run id; " +
 			"follow the run with task_status, add to it with inject_instruction, stop it with stop_task and read it with task_report. " +
 			"The device is busy until the run ends. The safety gate checks every action of the run."},
@@ -153,7 +159,7 @@ func (s *Server) addTaskTools() {
 			st := s.status(r)
 			return text(fmt.Sprintf("Started run %s: %q on %s. Poll task_status with run_id %s.", r.id, r.task, r.device, r.id)), st, nil
 		})
-	sdk.AddTool(s.mcp, &sdk.Tool{Name: "task_status", Annotations: readOnly("Task status"),
+	sdk.AddTool(s.mcp, &sdk.Tool{Name: "task_status", OutputSchema: outputSchema[taskStatus](), Annotations: readOnly("Task status"),
 		Description: "Say how a run is going: running or finished, the step, the last action, the actions the safety gate held, and at the end the outcome and totals."},
 		func(ctx context.Context, req *sdk.CallToolRequest, in runIDArgs) (*sdk.CallToolResult, taskStatus, error) {
 			r, err := s.run(in.RunID)
@@ -163,7 +169,7 @@ func (s *Server) addTaskTools() {
 			st := s.status(r)
 			return text(st.text()), st, nil
 		})
-	sdk.AddTool(s.mcp, &sdk.Tool{Name: "stop_task", Annotations: &sdk.ToolAnnotations{Title: "Stop a task", DestructiveHint: boolPtr(false), IdempotentHint: true, OpenWorldHint: boolPtr(false)},
+	sdk.AddTool(s.mcp, &sdk.Tool{Name: "stop_task", OutputSchema: outputSchema[taskStatus](), Annotations: &sdk.ToolAnnotations{Title: "Stop a task", DestructiveHint: boolPtr(false), IdempotentHint: true, OpenWorldHint: boolPtr(false)},
 		Description: "Stop a run: the step in progress ends, the run is saved (outcome interrupted) and the device is free again."},
 		func(ctx context.Context, req *sdk.CallToolRequest, in runIDArgs) (*sdk.CallToolResult, taskStatus, error) {
 			r, err := s.run(in.RunID)
@@ -180,7 +186,7 @@ func (s *Server) addTaskTools() {
 			st := s.status(r)
 			return text(st.text()), st, nil
 		})
-	sdk.AddTool(s.mcp, &sdk.Tool{Name: "inject_instruction", Annotations: &sdk.ToolAnnotations{Title: "Add an instruction to a task", DestructiveHint: boolPtr(false), OpenWorldHint: boolPtr(false)},
+	sdk.AddTool(s.mcp, &sdk.Tool{Name: "inject_instruction", OutputSchema: outputSchema[taskStatus](), Annotations: &sdk.ToolAnnotations{Title: "Add an instruction to a task", DestructiveHint: boolPtr(false), OpenWorldHint: boolPtr(false)},
 		Description: "Add the person's instruction to a run in progress: the planner plans again with it at the next step, and the agents keep it for the rest of the run."},
 		func(ctx context.Context, req *sdk.CallToolRequest, in instructArgs) (*sdk.CallToolResult, taskStatus, error) {
 			r, err := s.run(in.RunID)
