@@ -58,6 +58,13 @@ type fixture struct {
 // elicit the client can ask its person (answer decides).
 func start(t *testing.T, mode safety.Mode, elicit bool) *fixture {
 	t.Helper()
+	return startProtocol(t, mode, elicit, "")
+}
+
+// startProtocol is start with the client on a protocol version ("" for
+// the SDK's latest).
+func startProtocol(t *testing.T, mode safety.Mode, elicit bool, protocol string) *fixture {
+	t.Helper()
 	f := &fixture{t: t, phone: simtest.Start(t), runs: filepath.Join(t.TempDir(), "runs")}
 	var err error
 	f.srv, err = mcp.New(mcp.Config{Devices: phones{f.phone}, Gate: &safety.Gate{Mode: mode}, RunsDir: f.runs,
@@ -85,7 +92,7 @@ func start(t *testing.T, mode safety.Mode, elicit bool) *fixture {
 	if _, err := f.srv.MCP().Connect(ctx, st, nil); err != nil {
 		t.Fatal(err)
 	}
-	f.cs, err = c.Connect(ctx, ct, nil)
+	f.cs, err = c.Connect(ctx, ct, &sdk.ClientSessionOptions{ProtocolVersion: protocol})
 	if err != nil {
 		t.Fatal(err)
 	}

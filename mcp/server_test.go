@@ -101,8 +101,19 @@ func contains(list []string, s string) bool {
 // is held for confirmation, the person approves through elicitation, and
 // the message goes out.
 func TestDeviceToolsWithConfirmation(t *testing.T) {
-	f := start(t, safety.ModeAsk, true)
+	// The latest protocol asks through a multi round-trip result; older
+	// ones through a server request during the call.
+	for _, protocol := range []string{"", "2025-06-18"} {
+		t.Run("protocol "+protocol, func(t *testing.T) { deviceToolsWithConfirmation(t, protocol) })
+	}
+}
+
+func deviceToolsWithConfirmation(t *testing.T, protocol string) {
+	f := startProtocol(t, safety.ModeAsk, true, protocol)
 	dev := f.phone.Serial
+	if got := f.cs.InitializeResult().ProtocolVersion; protocol != "" && got != protocol {
+		t.Fatalf("negotiated %s, want %s", got, protocol)
+	}
 
 	var list struct {
 		Devices []mcp.DeviceInfo `json:"devices"`
@@ -489,4 +500,48 @@ func sent(t *testing.T, p *simtest.Phone) []struct{ Name, Body string } {
 	}
 	json.Unmarshal(st.Apps[messages], &m)
 	return m.Sent
+}
+
+// run_task's gate asks the person through the client that started the run
+// when the client can be asked outside a call (protocols before
+// 2026-07-28); otherwise the send is refused and the run says so.
+func TestRunTaskConfirmation(t *testing.T) {
+	for _, c := range []struct {
+		protocol string
+		sent     bool
+	}{{"2025-06-18", true}, {"", false}} {
+		t.Run("protocol "+c.protocol, func(t *testing.T) {
+			f := startProtocol(t, safety.ModeAsk, true, c.protocol)
+			f.answer = func(*sdk.ElicitRequest) *sdk.ElicitResult {
+				return &sdk.ElicitResult{Action: "accept", Content: map[string]any{"approve": true}}
+			}
+			var s runStatus
+			decodeStatus := func(res *sdk.CallToolResult) { s = runStatus{}; structured(t, res, &s) }
+			decodeStatus(f.ok("run_task", map[string]any{"task": "Send a message to Mom saying on my way", "device": f.phone.Serial}))
+			for deadline := time.Now().Add(2 * time.Minute); s.Status != "finished" && time.Now().Before(deadline); {
+				time.Sleep(100 * time.Millisecond)
+				decodeStatus(f.ok("task_status", map[string]any{"run_id": s.RunID}))
+			}
+			got := sent(t, f.phone)
+			if c.sent {
+				if len(f.asked) == 0 || len(got) != 1 || got[0].Name != "Mom" || s.Outcome != "success" {
+					t.Errorf("asked %d, sent %+v, outcome %s", len(f.asked), got, s.Outcome)
+				}
+				return
+			}
+			if len(got) != 0 || len(s.Held) == 0 || s.Held[0].AnsweredBy != "nobody" || s.Outcome == "success" {
+				t.Errorf("sent %+v, held %+v, outcome %s", got, s.Held, s.Outcome)
+			}
+		})
+	}
+}
+
+type runStatus struct {
+	RunID   string `json:"run_id"`
+	Status  string `json:"status"`
+	Outcome string `json:"outcome"`
+	Held    []struct {
+		Action     string `json:"action"`
+		AnsweredBy string `json:"answered_by"`
+	} `json:"held"`
 }

@@ -70,7 +70,7 @@ func (r *run) OnEvent(e agents.Event) {
 // taskStatus is what task_status (and run_task, stop_task) return, in
 // formats v2.
 type taskStatus struct {
-	Format     int            `json:"format" jsonschema:"2"`
+	Format     int            `json:"format" jsonschema:"the format number of mobagent's public JSON (2)"`
 	RunID      string         `json:"run_id"`
 	Status     string         `json:"status" jsonschema:"running or finished"`
 	Task       string         `json:"task"`
