@@ -136,8 +136,18 @@ func configErr(what string, err error) error {
 			b.WriteString(x)
 		}
 	}
-	return errors.New(b.String())
+	return &shownError{text: b.String(), err: err}
 }
+
+// shownError is an error with its text laid out for people; errors.As
+// still finds the config errors in it.
+type shownError struct {
+	text string
+	err  error
+}
+
+func (e *shownError) Error() string { return e.text }
+func (e *shownError) Unwrap() error { return e.err }
 
 // origins says where each setting of a command came from.
 type origins map[string]string
