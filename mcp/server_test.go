@@ -388,7 +388,16 @@ func TestTaskTools(t *testing.T) {
 		Resources []string `json:"resources"`
 	}
 	var s status
-	structured(t, f.ok("run_task", map[string]any{"task": "Turn on Bluetooth", "device": phone.Serial}), &s)
+	// Every status is formats v2 (schema mcp-task).
+	valid := func(res *sdk.CallToolResult) *sdk.CallToolResult {
+		t.Helper()
+		raw, _ := json.Marshal(res.StructuredContent)
+		if err := format.Validate("mcp-task", raw); err != nil {
+			t.Errorf("%v\n%s", err, raw)
+		}
+		return res
+	}
+	structured(t, valid(f.ok("run_task", map[string]any{"task": "Turn on Bluetooth", "device": phone.Serial})), &s)
 	if s.RunID == "" || s.Status != "running" || s.Format != 2 {
 		t.Fatalf("run_task: %+v", s)
 	}
@@ -404,7 +413,7 @@ func TestTaskTools(t *testing.T) {
 	deadline := time.Now().Add(2 * time.Minute)
 	for s.Status != "finished" && time.Now().Before(deadline) {
 		time.Sleep(100 * time.Millisecond)
-		structured(t, f.ok("task_status", map[string]any{"run_id": s.RunID}), &s)
+		structured(t, valid(f.ok("task_status", map[string]any{"run_id": s.RunID})), &s)
 	}
 	if s.Outcome != "success" || s.Totals == nil || s.Totals.Steps < 2 || len(s.Resources) == 0 {
 		t.Fatalf("the run ended %+v", s)
@@ -469,7 +478,7 @@ func TestTaskTools(t *testing.T) {
 	// saved, and frees the phone.
 	release = make(chan struct{})
 	structured(t, f.ok("run_task", map[string]any{"task": "Turn on dark theme", "device": phone.Serial}), &s)
-	structured(t, f.ok("stop_task", map[string]any{"run_id": s.RunID}), &s)
+	structured(t, valid(f.ok("stop_task", map[string]any{"run_id": s.RunID})), &s)
 	if s.Status != "finished" || s.Outcome != "interrupted" {
 		t.Errorf("stop_task: %+v", s)
 	}
