@@ -156,6 +156,8 @@ func TestValidate(t *testing.T) {
 		{Type{Text: "x", Element: 99}, "element 99 does not exist"},
 		{Key{Key: "volume_up"}, `unknown key "volume_up"`},
 		{Key{Key: "BACK"}, `unknown key "BACK"`},
+		{Type{Text: "hi", Element: 3}, "element 3 is not a text field; type into a field (1)"},
+		{Type{Text: "hi", Element: 2}, ""}, // a clickable element may open its field
 		{OpenApp{}, "no app named"},
 		{Wait{Duration: time.Hour}, "wait at most 30s"},
 		{Done{Status: "maybe"}, `unknown status "maybe"`},
@@ -236,10 +238,6 @@ func TestElementPoint(t *testing.T) {
 			t.Errorf("ElementPoint(%v) = %v, %v; want %v (error %v)", tt.b, got, err, tt.want, tt.err)
 		}
 	}
-}
-
-func close2(a, b [2]float64) bool {
-	return math.Abs(a[0]-b[0]) < 1e-9 && math.Abs(a[1]-b[1]) < 1e-9
 }
 
 func TestFrameAgreesWithPerceptionScale(t *testing.T) {

@@ -3,6 +3,13 @@
 // Screen, coordinate systems, conversion to and from AitW tuples, and the
 // executor that turns an action into device calls. It decides nothing.
 //
+// Model dialects (Dialect, Dialects) are data: how a model family writes its
+// actions, the coordinate system of its points (pixels of the image sent,
+// 0–1, 0–1000, 0–999, or pixels of a Qwen smart-resized image) and how it
+// numbers elements. ParseWith reads a reply in the dialect it is given and
+// never guesses what the dialect states; testdata/replies holds real replies
+// of many families that the tests parse.
+//
 // Conventions: a Swipe's Direction names the finger's movement ("up" moves
 // the finger up, showing later items of a list); a parsed "scroll" names the
 // content's movement and is flipped. Points carry their Space (pixels of the

@@ -585,8 +585,9 @@ func TestSwipeScrollsALongList(t *testing.T) {
 		s := r.perceive(t)
 		res := swipe(t, actions.NewExecutor(r.dev, settling()), actions.Swipe{Direction: actions.Up}, s, actions.Frame{})
 		st := res.Settle
-		if !st.Settled || st.Shots != 2 || st.Err != nil || st.Screenshot == nil || st.Screenshot.Bounds().Size() != image.Pt(1080, 2400) {
-			t.Fatalf("settle = %+v; want settled on the second screenshot", st)
+		img, err := st.LastScreenshot()
+		if !st.Settled || st.Shots != 2 || st.Err != nil || err != nil || img == nil || img.Bounds().Size() != image.Pt(1080, 2400) || st.Screenshot != nil || st.Encoded == nil {
+			t.Fatalf("settle = %+v (%v); want settled on the second screenshot, left encoded", st, err)
 		}
 		// Back to the top for the next subtests.
 		for range 4 {

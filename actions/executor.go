@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	stdpng "image/png"
 	"log/slog"
 	"strconv"
 	"time"
@@ -43,7 +42,7 @@ type ExecutorConfig struct {
 	// and often; a real phone's screenshot takes longer than the interval.
 	Diff            DiffFunc      // nil means SampleDiff; ScreenDiff is finer and slower
 	SettleThreshold float64       // 0 means 0.002
-	SettleInterval  time.Duration // 0 means 15ms
+	SettleInterval  time.Duration // pause between screenshots; 0 means none (a screenshot's own time spaces them)
 	SettleTimeout   time.Duration // 0 means 3s; <0 disables settling
 	SettleInitial   time.Duration // pause before the first screenshot; 0 means 5ms
 
@@ -75,8 +74,8 @@ func NewExecutor(dev device.Device, cfg ExecutorConfig) *Executor {
 	if cfg.SettleThreshold == 0 {
 		cfg.SettleThreshold = 0.002
 	}
-	if cfg.SettleInterval <= 0 {
-		cfg.SettleInterval = 15 * time.Millisecond
+	if cfg.SettleInterval < 0 {
+		cfg.SettleInterval = 0
 	}
 	if cfg.SettleTimeout == 0 {
 		cfg.SettleTimeout = 3 * time.Second
@@ -144,12 +143,19 @@ type Result struct {
 
 // Settle reports the wait for the screen to stop changing.
 type Settle struct {
-	Duration   time.Duration
-	Shots      int
-	Settled    bool        // false when the timeout came first or settling was off
-	LastDiff   float64     // difference of the last two screenshots
-	Screenshot image.Image // the last screenshot taken; reuse it for the next observation
-	Err        error       // a screenshot failure ends settling early; the action still happened
+	Duration time.Duration
+	Shots    int
+	Settled  bool    // false when the timeout came first or settling was off
+	LastDiff float64 // difference of the last two screenshots
+	// Screenshot is the last screenshot taken, to reuse for the next
+	// observation. From a device that returns screenshots encoded
+	// (device.EncodedScreenshotter) it is left encoded in Encoded, and
+	// LastScreenshot decodes it: the caller can decode it while it fetches
+	// the view hierarchy.
+	Screenshot image.Image
+	Encoded    []byte
+	decoder    device.EncodedScreenshotter
+	Err        error // a screenshot failure ends settling early; the action still happened
 }
 
 // Execute performs a on the device. s is the screen the model chose from (for
@@ -403,11 +409,11 @@ func (e *Executor) settle(ctx context.Context) Settle {
 		st.Err = err
 		return st
 	}
-	png, _ := e.dev.(pngShooter)
+	enc, _ := e.dev.(device.EncodedScreenshotter)
 	var prev, cur shot
 	for {
 		var err error
-		cur, err = e.shoot(ctx, png)
+		cur, err = e.shoot(ctx, enc)
 		st.Shots++
 		if err != nil {
 			st.Err = err
@@ -436,7 +442,7 @@ func (e *Executor) settle(ctx context.Context) Settle {
 			}
 		}
 		prev = cur
-		if !e.cfg.Now().Add(e.cfg.SettleInterval).Before(deadline) {
+		if st.Shots >= maxSettleShots || !e.cfg.Now().Add(e.cfg.SettleInterval).Before(deadline) {
 			break
 		}
 		if err := e.cfg.Sleep(ctx, e.cfg.SettleInterval); err != nil {
@@ -445,30 +451,49 @@ func (e *Executor) settle(ctx context.Context) Settle {
 		}
 	}
 	if cur.ok() && st.Err == nil {
-		img, err := cur.image()
-		st.Screenshot, st.Err = img, err
+		if cur.img != nil || cur.dec == nil {
+			st.Screenshot = cur.img
+		} else {
+			st.Encoded, st.decoder = cur.raw, cur.dec
+		}
 	}
 	st.Duration = e.cfg.Now().Sub(start)
 	return st
 }
 
-// pngShooter is the optional ability to return a screenshot still encoded,
-// which lets settling compare bytes and decode only the last one.
-type pngShooter interface {
-	ScreenshotPNG(ctx context.Context) ([]byte, error)
+// LastScreenshot returns the last screenshot of the settle, decoding it
+// when it was left encoded; nil when settling took none.
+func (s Settle) LastScreenshot() (image.Image, error) {
+	if s.Screenshot != nil || s.Encoded == nil {
+		return s.Screenshot, nil
+	}
+	img, err := s.decoder.DecodeScreenshot(s.Encoded)
+	if err != nil {
+		return nil, fmt.Errorf("decode screenshot: %w", err)
+	}
+	return img, nil
 }
 
-// shot is one settling screenshot, decoded on demand.
+// Taken reports whether settling took a screenshot to reuse.
+func (s Settle) Taken() bool { return s.Screenshot != nil || s.Encoded != nil }
+
+// maxSettleShots bounds a settle whatever the clock says.
+const maxSettleShots = 50
+
+// shot is one settling screenshot, decoded on demand. A device that can
+// return screenshots still encoded (device.EncodedScreenshotter) lets
+// settling compare bytes and decode only the last one.
 type shot struct {
 	raw []byte
 	img image.Image
+	dec device.EncodedScreenshotter
 }
 
 func (s *shot) ok() bool { return s.raw != nil || s.img != nil }
 
 func (s *shot) image() (image.Image, error) {
 	if s.img == nil && s.raw != nil {
-		img, err := stdpng.Decode(bytes.NewReader(s.raw))
+		img, err := s.dec.DecodeScreenshot(s.raw)
 		if err != nil {
 			return nil, fmt.Errorf("decode screenshot: %w", err)
 		}
@@ -477,10 +502,10 @@ func (s *shot) image() (image.Image, error) {
 	return s.img, nil
 }
 
-func (e *Executor) shoot(ctx context.Context, png pngShooter) (shot, error) {
-	if png != nil {
-		raw, err := png.ScreenshotPNG(ctx)
-		return shot{raw: raw}, err
+func (e *Executor) shoot(ctx context.Context, enc device.EncodedScreenshotter) (shot, error) {
+	if enc != nil {
+		raw, err := enc.ScreenshotEncoded(ctx)
+		return shot{raw: raw, dec: enc}, err
 	}
 	img, err := e.dev.Screenshot(ctx)
 	return shot{img: img}, err

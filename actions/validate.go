@@ -3,10 +3,39 @@ package actions
 import (
 	"fmt"
 	"image"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mobagent/mobagent/perception"
 )
+
+// checkField refuses typing into an element that cannot take text: not
+// editable, not clickable (a tap on a search bar opens its field) and with
+// no field inside it. The error lists the fields there are.
+func checkField(id int, s *perception.Screen, bad func(field, format string, args ...any) error) error {
+	if s == nil || id <= 0 {
+		return nil
+	}
+	e, _ := s.Element(id)
+	if e.Editable || e.Clickable || e.LongClickable {
+		return nil
+	}
+	var fields []string
+	for _, f := range s.Elements {
+		if !f.Editable {
+			continue
+		}
+		if f.Bounds.In(e.Bounds) {
+			return nil // a container of the field
+		}
+		fields = append(fields, strconv.Itoa(f.ID))
+	}
+	if len(fields) == 0 {
+		return bad("element", "element %d is not a text field and this screen shows none; tap what opens the field (a search icon, a compose button) first", id)
+	}
+	return bad("element", "element %d is not a text field; type into a field (%s)", id, strings.Join(fields, ", "))
+}
 
 // MaxWait is the longest Wait Validate accepts.
 const MaxWait = 30 * time.Second
@@ -103,7 +132,10 @@ func Validate(a Action, s *perception.Screen) error {
 		if v.Text == "" && v.Secret == "" {
 			return bad("text", "no text to type")
 		}
-		return checkElement(v.Element)
+		if err := checkElement(v.Element); err != nil {
+			return err
+		}
+		return checkField(v.Element, s, bad)
 	case Key:
 		if k, ok := ParseKey(string(v.Key)); !ok || k != v.Key {
 			return bad("key", "unknown key %q; use back, home, enter, app_switch or delete", v.Key)

@@ -154,6 +154,13 @@ func (a *Agent) Run(ctx context.Context, task string) (*Result, error) {
 	if task == "" {
 		return r.finish(&StopError{Outcome: OutcomeError, Reason: "the task is empty; say what the agent should do", Err: fmt.Errorf("%w: the task is empty", ErrConfig)})
 	}
+	if d := a.cfg.Limits.MaxDuration; d > 0 {
+		// Every blocking call of the run (model calls included) ends when
+		// the time budget does.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadlineCause(ctx, r.start.Add(d), errTimeBudget)
+		defer cancel()
+	}
 	return r.loop(ctx)
 }
 

@@ -41,6 +41,20 @@ func BenchmarkStepOverhead(b *testing.B) {
 			}
 			var total time.Duration
 			steps := 0
+			phases := []*phaseSum{{name: "observe"}, {name: "execute"}, {name: "verify"}, {name: "gate"}, {name: "other"}}
+			timer := agents.ObserverFunc(func(e agents.Event) {
+				if e.Phase != agents.PhaseStep {
+					return
+				}
+				tm := e.Record.Timings
+				parts := []time.Duration{tm.Observe.D(), tm.Execute.D(), tm.Verify.D(), tm.Gate.D()}
+				rest := tm.Total.D()
+				for i, d := range parts {
+					phases[i].sum += d
+					rest -= d
+				}
+				phases[4].sum += rest
+			})
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				// With the trajectory recorder, as the CLI runs.
@@ -49,7 +63,7 @@ func BenchmarkStepOverhead(b *testing.B) {
 					b.Fatal(err)
 				}
 				cfg := agents.Config{Device: ph.Device, Gate: &safety.Gate{Mode: safety.ModeApprove}, Perceiver: p, Perception: perception.PerceiveOptions{OCR: c.ocr},
-					Marks: true, Observers: []agents.Observer{rec}}
+					Observers: []agents.Observer{rec, timer}}
 				cfg.Roles = offline.New(offline.Config{}).Roles()
 				a, err := agents.New(cfg)
 				if err != nil {
@@ -67,7 +81,15 @@ func BenchmarkStepOverhead(b *testing.B) {
 				total += res.Totals.Duration.D() - res.Totals.Model.D()
 				steps += res.Totals.Steps
 			}
-			b.ReportMetric(float64(total.Milliseconds())/float64(steps), "overhead-ms/step")
+			b.ReportMetric(float64(total.Microseconds())/1000/float64(steps), "overhead-ms/step")
+			for _, ph := range phases {
+				b.ReportMetric(float64(ph.sum.Microseconds())/1000/float64(steps), ph.name+"-ms/step")
+			}
 		})
 	}
+}
+
+type phaseSum struct {
+	name string
+	sum  time.Duration
 }

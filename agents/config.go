@@ -107,11 +107,9 @@ type Config struct {
 	Perceiver  *perception.Perceiver
 	Perception perception.PerceiveOptions
 	// Vision attaches a set-of-mark screenshot to the decision prompt and
-	// maps pixel answers from it.
+	// maps pixel answers from it. (Without it the trajectory recorder draws
+	// set-of-mark images itself, off the step's path.)
 	Vision bool
-	// Marks draws the set-of-mark image even without Vision, for the
-	// trajectory.
-	Marks bool
 
 	// Executor tunes the actions executor; its zero value is the one settle
 	// policy of mobagent. Its Now and Logger default to the agent's.

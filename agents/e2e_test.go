@@ -48,12 +48,10 @@ func (h *harness) config(red *safety.Redactor) agents.Config {
 	// The person asked for the task, so confirmations are approved (the
 	// gate still denies what its rules deny).
 	gate := &safety.Gate{Mode: safety.ModeApprove}
-	return agents.Config{Device: h.phone.Device, Observers: []agents.Observer{rec}, Marks: true, Redactor: red, Gate: gate}
+	return agents.Config{Device: h.phone.Device, Observers: []agents.Observer{rec}, Redactor: red, Gate: gate}
 }
 
 func (h *harness) setting(ns, key string) string { return h.phone.Setting(ns, key) }
-
-var adbServer string
 
 // TestMain re-executes the test binary with OMP_THREAD_LIMIT=1, which
 // Tesseract needs set before the process starts.
@@ -66,14 +64,6 @@ func TestMain(m *testing.M) {
 		os.Exit(code)
 	}
 	os.Exit(m.Run())
-}
-
-func server(t *testing.T) string {
-	t.Helper()
-	if adbServer == "" {
-		adbServer = simtest.ADBServer(t)
-	}
-	return adbServer
 }
 
 func TestOfflineToggleWiFi(t *testing.T) {

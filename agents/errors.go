@@ -116,8 +116,14 @@ func unavailable(err error) error {
 		return nil
 	case errors.Is(err, device.ErrDisconnected):
 		return ErrDeviceLost
-	case errors.Is(err, llm.ErrAuth), errors.Is(err, llm.ErrUnavailable):
+	case errors.Is(err, llm.ErrAuth), errors.Is(err, llm.ErrUnavailable), errors.Is(err, llm.ErrNotFound),
+		errors.Is(err, llm.ErrServer), errors.Is(err, llm.ErrRateLimit), errors.Is(err, llm.ErrTimeout):
+		// The client retried already: a model that still fails stays down.
 		return ErrModelUnavailable
 	}
 	return nil
 }
+
+// errTimeBudget is the cause of a run's context when Limits.MaxDuration
+// runs out.
+var errTimeBudget = errors.New("the run's time budget is spent")

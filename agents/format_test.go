@@ -139,9 +139,13 @@ func TestInstructMidRun(t *testing.T) {
 	script(s, "planner", `{"thought":"the person wants Bluetooth instead","subgoals":["Open Connected devices","Turn Bluetooth on"],"current":0}`,
 		"The person added, during the run", "- turn on Bluetooth instead of opening Display", "the person added an instruction")
 	script(s, "decision", `{"action":{"action":"done","status":"success"}}`, "- turn on Bluetooth instead of opening Display")
+	// A real verifier turns the early claim down.
+	script(s, "verifier", `{"done": false, "reason": "The screen is the Settings main page; Bluetooth has not been turned on, which the person asked for."}`,
+		"- turn on Bluetooth instead of opening Display")
 
 	cfg := h.config(nil)
 	cfg.Model = s.Client()
+	cfg.Limits = agents.Limits{MaxSteps: 2}
 	var a *agents.Agent
 	cfg.Observers = append(cfg.Observers, agents.ObserverFunc(func(e agents.Event) {
 		if e.Phase == agents.PhaseStep && e.Step == 1 {
@@ -165,6 +169,9 @@ func TestInstructMidRun(t *testing.T) {
 	}
 	if len(steps) < 2 || len(steps[1].Instructions) != 1 || steps[1].Plan == nil {
 		t.Fatalf("step 2 should carry the instruction and a new plan: %+v", steps)
+	}
+	if v := steps[1].Verification; v == nil || v.Verified || v.By != "verifier" {
+		t.Errorf("the early claim should be turned down by the verifier: %+v", v)
 	}
 	validateRunDir(t, h.dir)
 }

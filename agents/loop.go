@@ -2,8 +2,10 @@ package agents
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
+	"strings"
 	"time"
 
 	"github.com/mobagent/mobagent/actions"
@@ -20,6 +22,7 @@ type run struct {
 	gate     *safety.Gate // this run's copy of the configured gate
 	res      *Result
 	prog     progress
+	repair   string // why the decision is asked again on the same screen
 	safeHist []safety.Step
 	seen     map[string]bool // screen lines seen so far, for candidate content
 	start    time.Time
@@ -39,10 +42,15 @@ func (r *run) loop(ctx context.Context) (*Result, error) {
 	r.gate.Observe(obs.Screen)
 	r.markSeen(obs)
 	for n := 1; ; n++ {
-		if out, why := r.prog.checkStops(a.cfg.Limits, r.res.Totals, a.now().Sub(r.start), ctx.Err() != nil, n); out != "" {
+		if out, why := r.prog.checkStops(a.cfg.Limits, r.res.Totals, a.now().Sub(r.start), ctx.Err() != nil && context.Cause(ctx) != errTimeBudget, n); out != "" {
 			return r.finish(&StopError{Outcome: out, Reason: why, Denied: r.prog.denied && out != OutcomeInterrupted})
 		}
-		st := &Step{Format: format.Version, Index: n, Start: a.now(), Screen: summarize(obs), Image: obs.Screen.Image, MarksImage: obs.Marks}
+		start := a.now()
+		if n == 1 {
+			start = t0 // step 1 includes observing the first screen
+		}
+		st := &Step{Format: format.Version, Index: n, Start: start, Screen: summarize(obs), Image: obs.Screen.Image, MarksImage: obs.Marks,
+			Elements: obs.Screen.Elements}
 		if n == 1 {
 			st.Timings.Observe = format.Ms(firstObserve)
 		}
@@ -107,14 +115,27 @@ func (r *run) step(ctx context.Context, st *Step, obs Observation) (Observation,
 		return obs, r.ask(ctx, st, v)
 	}
 
-	// Validate, then the gate.
+	// Validate, then the gate. An invalid action gets one repair: the
+	// decision chooses again on the same screen, told why.
 	if err := r.validate(st, dec.Action, obs); err != nil {
-		return obs, r.failed(ctx, st, "the action is invalid", err)
+		st.Repair = st.ActionText + ": " + a.red.String(err.Error())
+		r.repair = fmt.Sprintf("your action (%s) was not valid on this screen: %v; choose again", st.ActionText, err)
+		dec, err = r.decide(ctx, st, obs, rec)
+		r.repair = ""
+		if err != nil {
+			return obs, r.failed(ctx, st, "deciding again after an invalid action", err)
+		}
+		if _, ok := dec.Action.(actions.Done); ok {
+			return obs, r.failed(ctx, st, "deciding again after an invalid action", errors.New("it gave done instead of a valid action"))
+		}
+		if err := r.validate(st, dec.Action, obs); err != nil {
+			return obs, r.failed(ctx, st, "the action is invalid", err)
+		}
 	}
 	gd, err := r.check(ctx, st, dec.Action, obs)
 	st.Gate = &gd
 	if gd.Interrupted || (ctx.Err() != nil && !gd.Allowed()) {
-		return obs, r.interrupted(st, "waiting for confirmation")
+		return obs, r.interrupted(ctx, st, "waiting for confirmation")
 	}
 	if err != nil && !gd.Allowed() {
 		return obs, r.failed(ctx, st, "the safety gate", err)
@@ -126,7 +147,7 @@ func (r *run) step(ctx context.Context, st *Step, obs Observation) (Observation,
 	// Execute.
 	res, xerr := r.execute(ctx, st, dec.Action, obs)
 	if ctx.Err() != nil {
-		return obs, r.interrupted(st, "acting")
+		return obs, r.interrupted(ctx, st, "acting")
 	}
 	if unavailable(xerr) != nil {
 		return obs, r.failed(ctx, st, "acting", xerr)
@@ -139,7 +160,7 @@ func (r *run) step(ctx context.Context, st *Step, obs Observation) (Observation,
 		return obs, r.failed(ctx, st, "observing the screen after the action", err)
 	}
 	if v.interrupted {
-		return v.after, r.interrupted(st, "reflecting")
+		return v.after, r.interrupted(ctx, st, "reflecting")
 	}
 
 	// Learn: notes, progress, failures, being stuck.
@@ -147,7 +168,7 @@ func (r *run) step(ctx context.Context, st *Step, obs Observation) (Observation,
 	notes := r.note(ctx, st, v)
 	r.markSeen(v.after)
 	o := stepOutcome{index: st.Index, actionText: st.ActionText, actionKey: string(st.Action) + obs.Screen.Hash.String(),
-		verdict: v.refl.Verdict, note: v.refl.Note, changed: v.diff.Ratio > 0, subgoalDone: dec.SubgoalDone, notes: notes, acted: true}
+		verdict: v.refl.Verdict, note: v.refl.Note, changed: v.diff.Ratio > 0, subgoalDone: dec.SubgoalDone, progress: a.red.String(dec.Progress), notes: notes, acted: true}
 	if xerr != nil {
 		st.Error = a.red.String(xerr.Error())
 		o.failed = st.Error
@@ -162,7 +183,7 @@ func (r *run) step(ctx context.Context, st *Step, obs Observation) (Observation,
 // ended.
 func (r *run) failed(ctx context.Context, st *Step, what string, err error) *StopError {
 	if ctx.Err() != nil {
-		return r.interrupted(st, what)
+		return r.interrupted(ctx, st, what)
 	}
 	msg := r.a.red.String(fmt.Sprintf("%s: %v", what, err))
 	st.Error = msg
@@ -175,14 +196,33 @@ func (r *run) failed(ctx context.Context, st *Step, what string, err error) *Sto
 	return nil
 }
 
-func (r *run) interrupted(st *Step, what string) *StopError {
+// interrupted is the stop when ctx ended in a step: the time budget ran
+// out, or the person pressed Ctrl-C.
+func (r *run) interrupted(ctx context.Context, st *Step, what string) *StopError {
+	if context.Cause(ctx) == errTimeBudget {
+		st.Error = "the time budget ran out while " + what
+		return &StopError{Outcome: OutcomeBudget, Step: st.Index, Reason: r.timeUpReason(what)}
+	}
 	st.Error = "interrupted while " + what
 	return &StopError{Outcome: OutcomeInterrupted, Step: st.Index, Reason: "interrupted (Ctrl-C) while " + what}
+}
+
+// timeUpReason says the time budget ran out, naming the model when it was
+// waiting for one.
+func (r *run) timeUpReason(what string) string {
+	reason := fmt.Sprintf("ran for %s, the budget is %s; it ran out while %s", r.a.now().Sub(r.start).Round(time.Millisecond), r.a.cfg.Limits.MaxDuration, what)
+	if model := r.a.cfg.ModelName; model != "" && (strings.Contains(what, "planning") || strings.Contains(what, "deciding") || strings.Contains(what, "reflecting") || strings.Contains(what, "verif")) {
+		reason += fmt.Sprintf(", waiting for the model %s", model)
+	}
+	return reason
 }
 
 // stopFor turns an error outside a step into a stop.
 func (r *run) stopFor(ctx context.Context, step int, what string, err error) *StopError {
 	if ctx.Err() != nil {
+		if context.Cause(ctx) == errTimeBudget {
+			return &StopError{Outcome: OutcomeBudget, Step: step, Reason: r.timeUpReason(what)}
+		}
 		return &StopError{Outcome: OutcomeInterrupted, Step: step, Reason: "interrupted (Ctrl-C) while " + what}
 	}
 	out := OutcomeError
@@ -231,17 +271,17 @@ func (r *run) finish(stop *StopError) (*Result, error) {
 	return r.res, err
 }
 
-// cachedShot serves one screenshot taken already, then the device's.
+// cachedShot serves one screenshot taken already (decoding it on demand),
+// then the device's.
 type cachedShot struct {
 	perception.ScreenSource
-	img image.Image
+	shot *actions.Settle
 }
 
 func (c *cachedShot) Screenshot(ctx context.Context) (image.Image, error) {
-	if c.img != nil {
-		img := c.img
-		c.img = nil
-		return img, nil
+	if s := c.shot; s != nil {
+		c.shot = nil
+		return s.LastScreenshot()
 	}
 	return c.ScreenSource.Screenshot(ctx)
 }

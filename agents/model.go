@@ -6,12 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"strconv"
 	"strings"
 	"time"
+
+	xdraw "golang.org/x/image/draw"
 
 	"github.com/mobagent/mobagent/actions"
 	"github.com/mobagent/mobagent/format"
 	"github.com/mobagent/mobagent/llm"
+	"github.com/mobagent/mobagent/perception"
 	"github.com/mobagent/mobagent/prompts"
 	"github.com/mobagent/mobagent/safety"
 )
@@ -43,6 +47,8 @@ type Team struct {
 	Decider   Decider
 	Reflector Reflector
 	Notetaker Notetaker
+	// Verifier is optional (see Verifier).
+	Verifier Verifier
 }
 
 func (t Team) complete() bool {
@@ -63,6 +69,9 @@ func (t Team) fill(o Team) Team {
 	if t.Notetaker == nil {
 		t.Notetaker = o.Notetaker
 	}
+	if t.Verifier == nil {
+		t.Verifier = o.Verifier
+	}
 	return t
 }
 
@@ -80,7 +89,7 @@ func NewModelTeam(m llm.Model, cfg TeamConfig) Team {
 		cfg.Now = time.Now
 	}
 	mr := &modelRoles{m: m, cfg: cfg}
-	return Team{Name: "model", Planner: mr, Decider: mr, Reflector: mr, Notetaker: mr}
+	return Team{Name: "model", Planner: mr, Decider: mr, Reflector: mr, Notetaker: mr, Verifier: mr}
 }
 
 type modelRoles struct {
@@ -93,6 +102,7 @@ var (
 	_ Decider   = (*modelRoles)(nil)
 	_ Reflector = (*modelRoles)(nil)
 	_ Notetaker = (*modelRoles)(nil)
+	_ Verifier  = (*modelRoles)(nil)
 )
 
 // generate renders the system prompt for role, sends user text and images,
@@ -128,6 +138,32 @@ func (mr *modelRoles) generate(ctx context.Context, role, user string, images ..
 	return resp.Text, call, nil
 }
 
+// ask makes a role's call and parses the reply with parse. A reply that
+// does not parse gets one repair turn, which shows the model its reply and
+// the error, instead of failing the step.
+func (mr *modelRoles) ask(ctx context.Context, role, user string, imgs []image.Image, parse func(text string) error) ([]Call, error) {
+	text, call, err := mr.generate(ctx, role, user, imgs...)
+	calls := []Call{call}
+	if err != nil {
+		return calls, err
+	}
+	perr := parse(text)
+	if perr == nil || ctx.Err() != nil {
+		return calls, perr
+	}
+	repair := user + "\n\nYour reply was:\n" + actions.Excerpt(text, 600) + "\nIt could not be used: " + perr.Error() +
+		"\nReply again with only the JSON object asked for."
+	text, call, err = mr.generate(ctx, role, repair, imgs...)
+	calls = append(calls, call)
+	if err != nil {
+		return calls, err
+	}
+	if err := parse(text); err != nil {
+		return calls, fmt.Errorf("%w (also after a repair turn): %.200q", err, text)
+	}
+	return calls, nil
+}
+
 // wrapScreen wraps the element list as untrusted data, with a warning when
 // it holds text that tries to instruct the agent.
 func wrapScreen(o Observation) string {
@@ -155,8 +191,8 @@ func promptHistory(h []StepSummary) []prompts.Step {
 
 // Plan asks the model for a plan.
 func (mr *modelRoles) Plan(ctx context.Context, in PlanInput) (PlanOutput, error) {
-	d := prompts.PlannerData{Task: in.Task, Screen: wrapScreen(in.Obs), Notes: in.Notes, History: promptHistory(in.History), Failure: in.Failure,
-		Tips: in.Tips, Shortcuts: in.Shortcuts, Instructions: in.Instructions}
+	d := prompts.PlannerData{Task: in.Task, Screen: wrapScreen(in.Obs), Notes: in.Notes, History: promptHistory(in.History), Failure: in.Failure, Review: in.Review,
+		Tips: in.Tips, Shortcuts: in.Shortcuts, Instructions: in.Instructions, Warning: in.Warning, HasImage: mr.cfg.Vision && in.Obs.Marks != nil}
 	if in.Plan != nil {
 		d.Subgoals, d.Current, d.Progress = in.Plan.Subgoals, in.Plan.Current, in.Plan.Progress
 	}
@@ -164,10 +200,9 @@ func (mr *modelRoles) Plan(ctx context.Context, in PlanInput) (PlanOutput, error
 	if err != nil {
 		return PlanOutput{}, err
 	}
-	text, call, err := mr.generate(ctx, "planner", user)
-	out := PlanOutput{Calls: []Call{call}}
-	if err != nil {
-		return out, err
+	var pimgs []image.Image
+	if d.HasImage {
+		pimgs = append(pimgs, in.Obs.Marks)
 	}
 	var w struct {
 		Thought  string   `json:"thought"`
@@ -178,8 +213,16 @@ func (mr *modelRoles) Plan(ctx context.Context, in PlanInput) (PlanOutput, error
 		Finished bool     `json:"finished"`
 		Answer   string   `json:"answer"`
 	}
-	if err := decodeObject(text, &w); err != nil {
-		return out, fmt.Errorf("the planner's reply is not the JSON asked for (%v): %.200q", err, text)
+	calls, err := mr.ask(ctx, "planner", user, pimgs, func(text string) error {
+		w.Subgoals, w.Plan = nil, nil
+		if err := decodeObject(text, &w); err != nil {
+			return fmt.Errorf("the planner's reply is not the JSON asked for (%v)", err)
+		}
+		return nil
+	})
+	out := PlanOutput{Calls: calls}
+	if err != nil {
+		return out, err
 	}
 	if len(w.Subgoals) == 0 {
 		w.Subgoals = w.Plan
@@ -197,9 +240,15 @@ func (mr *modelRoles) Plan(ctx context.Context, in PlanInput) (PlanOutput, error
 func (mr *modelRoles) Decide(ctx context.Context, in DecideInput) (DecideOutput, error) {
 	d := prompts.DecisionData{Task: in.Task, Screen: wrapScreen(in.Obs), HasImage: mr.cfg.Vision && in.Obs.Marks != nil,
 		Notes: in.Notes, History: promptHistory(in.History), Tips: in.Tips, Shortcuts: in.Shortcuts, LastError: in.LastError, Secrets: in.Secrets,
-		Instructions: in.Instructions}
+		Instructions: in.Instructions, Warning: in.Warning}
 	if in.Plan != nil {
 		d.Subgoals, d.Current, d.Subgoal, d.Progress = in.Plan.Subgoals, in.Plan.Current, in.Plan.Subgoal(), in.Plan.Progress
+	}
+	if s := in.Obs.Screen; s != nil {
+		d.Keyboard = s.KeyboardShown
+		if f, ok := actions.FocusedField(s); ok && f.Focused {
+			d.Focused = f.ID
+		}
 	}
 	user, err := mr.cfg.Prompts.Render(prompts.Decision, d)
 	if err != nil {
@@ -211,24 +260,25 @@ func (mr *modelRoles) Decide(ctx context.Context, in DecideInput) (DecideOutput,
 		imgs = append(imgs, in.Obs.Marks)
 		po.ImageSize = in.Obs.Marks.Bounds().Size()
 	}
-	text, call, err := mr.generate(ctx, "decision", user, imgs...)
-	out := DecideOutput{Calls: []Call{call}}
-	if err != nil {
-		return out, err
-	}
-	pd, err := actions.ParseWith(text, po)
-	if err != nil {
-		return out, err
-	}
-	out.Action, out.Thought = pd.Action, pd.Thought
-	var extra struct {
-		Expect      string `json:"expect"`
-		SubgoalDone bool   `json:"subgoal_done"`
-	}
-	if decodeObject(text, &extra) == nil {
-		out.Expect, out.SubgoalDone = extra.Expect, extra.SubgoalDone
-	}
-	return out, nil
+	var out DecideOutput
+	calls, err := mr.ask(ctx, "decision", user, imgs, func(text string) error {
+		pd, err := actions.ParseWith(text, po)
+		if err != nil {
+			return err
+		}
+		out.Action, out.Thought = pd.Action, pd.Thought
+		var extra struct {
+			Expect      string `json:"expect"`
+			SubgoalDone bool   `json:"subgoal_done"`
+			Progress    string `json:"progress"`
+		}
+		if decodeObject(text, &extra) == nil {
+			out.Expect, out.SubgoalDone, out.Progress = extra.Expect, extra.SubgoalDone, extra.Progress
+		}
+		return nil
+	})
+	out.Calls = calls
+	return out, err
 }
 
 // Reflect judges the action, asking the model only when the outcome is not
@@ -238,7 +288,7 @@ func (mr *modelRoles) Reflect(ctx context.Context, in ReflectInput) (Reflection,
 		return r, nil
 	}
 	d := prompts.ReflectorData{Task: in.Task, Subgoal: in.Subgoal, Action: actions.Describe(in.Decision.Action, in.Before.Screen), Expect: in.Decision.Expect,
-		Before: wrapScreen(in.Before), After: wrapScreen(in.After), Change: describeChange(in), Candidates: len(in.Candidates) > 0,
+		Before: elementChanges(in.Before, in.After, mr.cfg.Redactor), After: wrapScreen(in.After), Change: describeChange(in), Candidates: len(in.Candidates) > 0,
 		HasImages: mr.cfg.Vision}
 	if in.ExecErr != nil {
 		d.ExecError = in.ExecErr.Error()
@@ -249,33 +299,33 @@ func (mr *modelRoles) Reflect(ctx context.Context, in ReflectInput) (Reflection,
 	}
 	var imgs []image.Image
 	if mr.cfg.Vision {
-		imgs = []image.Image{in.Before.Screen.Image, in.After.Screen.Image}
+		imgs = []image.Image{reflectImage(in.Before.Screen.Image), reflectImage(in.After.Screen.Image)}
 	}
-	text, call, err := mr.generate(ctx, "reflector", user, imgs...)
-	out := Reflection{Calls: []Call{call}}
-	if err != nil {
-		return out, err
-	}
-	var w struct {
-		Outcome string   `json:"outcome"`
-		Verdict string   `json:"verdict"`
-		Note    string   `json:"note"`
-		Notes   []string `json:"notes"`
-	}
-	jerr := decodeObject(text, &w)
-	v := firstNonEmpty(w.Outcome, w.Verdict)
-	if jerr != nil {
-		v = text
-	}
-	out.Verdict = parseVerdict(v)
-	if out.Verdict == "" {
-		return out, fmt.Errorf("the reflector's reply names no outcome A, B or C: %.200q", text)
-	}
-	out.Note = w.Note
-	if len(in.Candidates) > 0 && jerr == nil {
-		out.Notes, out.NotesTaken = w.Notes, true
-	}
-	return out, nil
+	var out Reflection
+	calls, err := mr.ask(ctx, "reflector", user, imgs, func(text string) error {
+		var w struct {
+			Outcome string   `json:"outcome"`
+			Verdict string   `json:"verdict"`
+			Note    string   `json:"note"`
+			Notes   []string `json:"notes"`
+		}
+		jerr := decodeObject(text, &w)
+		v := firstNonEmpty(w.Outcome, w.Verdict)
+		if jerr != nil {
+			v = text
+		}
+		out.Verdict = parseVerdict(v)
+		if out.Verdict == "" {
+			return errors.New(`the reply names no outcome: give "outcome" as A, B or C`)
+		}
+		out.Note = w.Note
+		if len(in.Candidates) > 0 && jerr == nil {
+			out.Notes, out.NotesTaken = w.Notes, true
+		}
+		return nil
+	})
+	out.Calls = calls
+	return out, err
 }
 
 // Note asks the model for the facts worth keeping.
@@ -284,19 +334,114 @@ func (mr *modelRoles) Note(ctx context.Context, in NoteInput) (NoteOutput, error
 	if err != nil {
 		return NoteOutput{}, err
 	}
-	text, call, err := mr.generate(ctx, "notetaker", user)
-	out := NoteOutput{Calls: []Call{call}}
+	var out NoteOutput
+	calls, err := mr.ask(ctx, "notetaker", user, nil, func(text string) error {
+		var w struct {
+			Notes []string `json:"notes"`
+		}
+		if err := decodeObject(text, &w); err != nil {
+			return fmt.Errorf("the notetaker's reply is not the JSON asked for (%v)", err)
+		}
+		out.Notes = w.Notes
+		return nil
+	})
+	out.Calls = calls
+	return out, err
+}
+
+// Verify asks the model whether the final screen shows the task done.
+func (mr *modelRoles) Verify(ctx context.Context, in VerifyInput) (VerifyOutput, error) {
+	d := prompts.VerifierData{Task: in.Task, Instructions: in.Instructions, Answer: in.Answer, Evidence: in.Evidence, Notes: in.Notes,
+		History: promptHistory(in.History), Screen: wrapScreen(in.Obs), HasImage: mr.cfg.Vision && in.Obs.Marks != nil}
+	user, err := mr.cfg.Prompts.Render(prompts.Verifier, d)
 	if err != nil {
-		return out, err
+		return VerifyOutput{}, err
 	}
-	var w struct {
-		Notes []string `json:"notes"`
+	var imgs []image.Image
+	if d.HasImage {
+		imgs = append(imgs, in.Obs.Marks)
 	}
-	if err := decodeObject(text, &w); err != nil {
-		return out, fmt.Errorf("the notetaker's reply is not the JSON asked for (%v): %.200q", err, text)
+	var out VerifyOutput
+	calls, err := mr.ask(ctx, "verifier", user, imgs, func(text string) error {
+		var w struct {
+			Done     *bool  `json:"done"`
+			Complete *bool  `json:"complete"`
+			Reason   string `json:"reason"`
+		}
+		if err := decodeObject(text, &w); err != nil {
+			return fmt.Errorf("the verifier's reply is not the JSON asked for (%v)", err)
+		}
+		switch {
+		case w.Done != nil:
+			out.Done = *w.Done
+		case w.Complete != nil:
+			out.Done = *w.Complete
+		default:
+			return errors.New(`the reply says neither "done": true nor "done": false`)
+		}
+		out.Reason = w.Reason
+		return nil
+	})
+	out.Calls = calls
+	return out, err
+}
+
+// elementChanges says which labels the action took off the screen and
+// which it brought, as untrusted data: what the reflector needs of the
+// screen before, in a fraction of its tokens.
+func elementChanges(before, after Observation, red *safety.Redactor) string {
+	if before.Screen == nil || after.Screen == nil {
+		return wrapScreen(before)
 	}
-	out.Notes = w.Notes
-	return out, nil
+	count := func(s *perception.Screen) map[string]int {
+		m := map[string]int{}
+		for _, e := range s.Elements {
+			if l := e.Label(); l != "" {
+				m[l]++
+			}
+		}
+		return m
+	}
+	b, a := count(before.Screen), count(after.Screen)
+	var gone []string
+	for _, e := range before.Screen.Elements {
+		if l := e.Label(); l != "" && b[l] > a[l] && !containsFold(gone, l) {
+			gone = append(gone, strconv.Quote(actions.Excerpt(l, 40)))
+		}
+	}
+	text := "before: app " + before.Screen.Package
+	if t := pageTitle(before.Screen); t != "" {
+		text += ", page " + strconv.Quote(t)
+	}
+	switch {
+	case len(gone) == 0:
+		text += "; every label it showed is still shown"
+	case len(gone) > 8:
+		text += fmt.Sprintf("; %d labels it showed are gone, such as %s", len(gone), strings.Join(gone[:6], ", "))
+	default:
+		text += "; labels no longer shown: " + strings.Join(gone, ", ")
+	}
+	if red != nil {
+		text = red.String(text)
+	}
+	return safety.WrapUntrusted("change of the phone screen", text)
+}
+
+// reflectImage is a screenshot at the size the decision's set-of-mark image
+// is sent at.
+func reflectImage(img image.Image) image.Image {
+	if img == nil {
+		return nil
+	}
+	b := img.Bounds()
+	long := max(b.Dx(), b.Dy())
+	if long <= perception.DefaultMarkSide {
+		return img
+	}
+	w, h := b.Dx()*perception.DefaultMarkSide/long, b.Dy()*perception.DefaultMarkSide/long
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	xdraw.ApproxBiLinear.Scale(dst, dst.Bounds(), img, b, xdraw.Src, nil)
+	return dst
 }
 
 func describeChange(in ReflectInput) string {

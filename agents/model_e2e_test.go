@@ -54,6 +54,17 @@ func runModel(t *testing.T, h *harness, s *llmtest.Server, task string, red *saf
 		t.Fatal(err)
 	}
 	validateRunDir(t, h.dir)
+	if os.Getenv("MOBAGENT_DUMP_CALLS") != "" {
+		b, _ := os.ReadFile(filepath.Join(h.dir, "calls.jsonl"))
+		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			var c struct{ Role, Prompt string }
+			json.Unmarshal([]byte(line), &c)
+			t.Logf("--- %s (%d chars)\n%s", c.Role, len(c.Prompt), c.Prompt)
+		}
+	}
+	if n := res.Totals.Steps; n > 0 {
+		t.Logf("budget: %d steps, %.2f calls/step, %d prompt tokens/step, roles %+v", n, float64(res.Totals.ModelCalls)/float64(n), res.Totals.Usage.PromptTokens/n, res.Totals.Roles)
+	}
 	return res, run, steps
 }
 
@@ -215,6 +226,10 @@ func TestSecretsStayOutOfRunAndPrompts(t *testing.T) {
 	script(s, "decision", `{"action":{"action":"tap","element":9},"expect":"sent"}`, "[REDACTED:NOTE_PIN]")
 	script(s, "reflector", `{"outcome":"A","note":"sent"}`, "Action taken: tap element 9")
 	script(s, "decision", `{"action":{"action":"done","status":"success"}}`)
+	// The task names no message text the screen could show by rule, so the
+	// verifier looks.
+	script(s, "verifier", `{"done": true, "reason": "The conversation with Mom shows the message that was just sent as the latest one."}`,
+		"The team says the task is done", "Send my locker PIN to Mom")
 
 	res, _, _ := runModel(t, h, s, "Send my locker PIN to Mom", red, secrets)
 	if res.Outcome != agents.OutcomeSuccess {
@@ -313,6 +328,8 @@ func TestModelFindsPrice(t *testing.T) {
 	script(s, "decision", `{"thought":"the quotes are loading","action":{"action":"wait","duration_ms":300},"expect":"the quotes"}`, `desc="Loading"`).AnyTimes()
 	script(s, "notetaker", `{"notes":["Tesla (TSLA) price: $182.33"]}`, "Lines that may matter", "TSLA Tesla Inc. $182.33")
 	script(s, "decision", `{"action":{"action":"done","status":"success","answer":"$182.33"}}`, "- Tesla (TSLA) price: $182.33")
+	script(s, "verifier", "```json\n{\"done\": true, \"reason\": \"The Stocks list shows Tesla Inc. (TSLA) at $182.33, which matches the answer.\"}\n```",
+		"with the answer: $182.33", "TSLA Tesla Inc. $182.33")
 
 	eng, err := tesseract.New(tesseract.Config{})
 	if err != nil {

@@ -1,12 +1,15 @@
 package agents
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"image"
+	"regexp"
 	"strings"
 
 	"github.com/mobagent/mobagent/actions"
+	"github.com/mobagent/mobagent/agents/intent"
 	"github.com/mobagent/mobagent/device"
 	"github.com/mobagent/mobagent/format"
 	"github.com/mobagent/mobagent/perception"
@@ -20,30 +23,27 @@ import (
 // learn (progress.learn), which is the one place it changes.
 
 // observe perceives the screen, reusing shot (the executor's last settle
-// screenshot) when given, and renders it for the roles.
-func (r *run) observe(ctx context.Context, shot image.Image) (Observation, error) {
+// screenshot, decoded while perception fetches the view hierarchy) when it
+// has one, and renders it for the roles.
+func (r *run) observe(ctx context.Context, shot *actions.Settle) (Observation, error) {
 	a := r.a
 	var src perception.ScreenSource = a.cfg.Device
-	if shot != nil {
-		src = &cachedShot{ScreenSource: a.cfg.Device, img: shot}
+	if shot != nil && shot.Taken() {
+		src = &cachedShot{ScreenSource: a.cfg.Device, shot: shot}
 	}
 	s, err := a.cfg.Perceiver.Perceive(ctx, src, a.cfg.Perception)
 	if err != nil {
 		return Observation{}, err
 	}
-	return render(s, a.cfg.Vision, a.cfg.Marks, a.red), nil
+	return render(s, a.cfg.Vision, a.red), nil
 }
 
 // render is an Observation of s: the element list (redacted) and, for
-// vision or the trajectory, the set-of-mark image.
-func render(s *perception.Screen, vision, marks bool, red *safety.Redactor) Observation {
+// vision, the set-of-mark image the model is sent.
+func render(s *perception.Screen, vision bool, red *safety.Redactor) Observation {
 	o := Observation{Screen: s, Text: red.String(perception.RenderText(s, perception.TextOptions{MaxTokens: perception.DefaultTextTokens}))}
-	if vision || marks {
-		side := perception.DefaultMarkSide
-		if !vision {
-			side = 720 // only for the trajectory
-		}
-		if m, sc, err := perception.DrawMarks(s.Image, s.Elements, perception.MarkOptions{MaxSide: side}); err == nil {
+	if vision {
+		if m, sc, err := perception.DrawMarks(s.Image, s.Elements, perception.MarkOptions{MaxSide: perception.DefaultMarkSide}); err == nil {
 			o.Marks, o.Scale = m, sc
 		}
 	}
@@ -79,7 +79,8 @@ func (r *run) plan(ctx context.Context, st *Step, obs Observation, rec Recall) (
 	a := r.a
 	t0 := a.now()
 	out, err := a.roles.Planner.Plan(ctx, PlanInput{Task: r.task, Obs: obs, Plan: r.prog.plan.Clone(), Notes: r.prog.notesCopy(), History: r.prog.recent(a.cfg.Limits.History),
-		Failure: r.prog.replan, Tips: rec.Tips, Shortcuts: rec.Shortcuts, Instructions: append([]string(nil), r.prog.instructions...)})
+		Failure: r.prog.failure(), Review: r.prog.reviewReason(), Tips: rec.Tips, Shortcuts: rec.Shortcuts, Instructions: append([]string(nil), r.prog.instructions...),
+		Warning: r.prog.stuckWarning(a.cfg.Limits)})
 	took := a.now().Sub(t0)
 	st.Timings.Plan = format.Ms(took)
 	r.account(st, out.Calls)
@@ -102,10 +103,10 @@ func (r *run) decide(ctx context.Context, st *Step, obs Observation, rec Recall)
 	}
 	t0 := a.now()
 	dec, err := a.roles.Decider.Decide(ctx, DecideInput{Task: r.task, Obs: obs, Plan: r.prog.plan.Clone(), Notes: r.prog.notesCopy(),
-		History: r.prog.recent(a.cfg.Limits.History), Tips: rec.Tips, Shortcuts: rec.Shortcuts, LastError: r.prog.lastErr, Secrets: secrets,
-		Instructions: append([]string(nil), r.prog.instructions...)})
+		History: r.prog.recent(a.cfg.Limits.History), Tips: rec.Tips, Shortcuts: rec.Shortcuts, LastError: cmp.Or(r.repair, r.prog.lastErr), Secrets: secrets,
+		Instructions: append([]string(nil), r.prog.instructions...), Warning: r.prog.stuckWarning(a.cfg.Limits)})
 	took := a.now().Sub(t0)
-	st.Timings.Decide = format.Ms(took)
+	st.Timings.Decide += format.Ms(took)
 	r.account(st, dec.Calls)
 	if err == nil && dec.Action == nil {
 		err = fmt.Errorf("%w: the decision role returned no action", actions.ErrNoAction)
@@ -125,10 +126,23 @@ func (r *run) decide(ctx context.Context, st *Step, obs Observation, rec Recall)
 }
 
 // ask puts an ask_user question to the person through the gate and notes
-// the answer.
+// the answer. A question asked before is not put again: the step tells the
+// roles the answer they already have.
 func (r *run) ask(ctx context.Context, st *Step, v actions.AskUser) *StopError {
 	a := r.a
 	q := a.red.String(v.Question)
+	if prev, ok := r.prog.askedBefore(q); ok {
+		what := "nobody answered it"
+		if prev.answered {
+			what = "the answer was: " + prev.answer
+		}
+		t0 := a.now()
+		r.prog.learn(stepOutcome{index: st.Index, actionText: st.ActionText,
+			failed: fmt.Sprintf("this was asked already at step %d and %s; do not ask again, go on with it", prev.step, what)})
+		st.Error = "asked again: " + q
+		st.Timings.Learn = format.Ms(a.now().Sub(t0))
+		return nil
+	}
 	t0 := a.now()
 	reply, err := r.gate.Ask(ctx, safety.Question{Text: q})
 	took := a.now().Sub(t0)
@@ -137,7 +151,7 @@ func (r *run) ask(ctx context.Context, st *Step, v actions.AskUser) *StopError {
 	st.Ask = &Ask{Question: q, Reply: reply}
 	a.emit(Event{Phase: PhaseAsk, Step: st.Index, Ask: st.Ask, Took: took, Err: err})
 	if reply.Interrupted || ctx.Err() != nil {
-		return r.interrupted(st, "asking the person")
+		return r.interrupted(ctx, st, "asking the person")
 	}
 	note := "asked the person: " + q + " -> "
 	if reply.Answered {
@@ -146,6 +160,7 @@ func (r *run) ask(ctx context.Context, st *Step, v actions.AskUser) *StopError {
 		note += "no answer (" + reply.Note + ")"
 	}
 	st.NewNotes = []string{note}
+	r.prog.asked = append(r.prog.asked, askRecord{step: st.Index, question: q, answered: reply.Answered, answer: reply.Text})
 	t0 = a.now()
 	r.prog.learn(stepOutcome{index: st.Index, actionText: st.ActionText, verdict: VerdictSuccess, note: note, notes: []string{note}, asked: true})
 	st.Timings.Learn = format.Ms(a.now().Sub(t0))
@@ -218,7 +233,7 @@ type verified struct {
 func (r *run) verify(ctx context.Context, st *Step, before Observation, dec DecideOutput, res actions.Result, xerr error) (verified, error) {
 	a := r.a
 	t0 := a.now()
-	after, err := r.observe(ctx, res.Settle.Screenshot)
+	after, err := r.observe(ctx, &res.Settle)
 	took := a.now().Sub(t0)
 	st.Timings.Observe += format.Ms(took)
 	if err != nil {
@@ -228,7 +243,8 @@ func (r *run) verify(ctx context.Context, st *Step, before Observation, dec Deci
 
 	t0 = a.now()
 	v := verified{after: after}
-	v.diff = perception.Diff(before.Screen.Image, after.Screen.Image, perception.DiffOptions{Ignore: []image.Rectangle{statusBar(before.Screen)}})
+	v.diff = perception.Diff(before.Screen.Image, after.Screen.Image, perception.DiffOptions{Ignore: []image.Rectangle{statusBar(before.Screen)},
+		Hashes: &[2]perception.Hash{before.Screen.Hash, after.Screen.Hash}})
 	v.cands = CandidateContent(r.task, after.Screen, r.seen)
 	for i, c := range v.cands {
 		v.cands[i] = a.red.String(c)
@@ -287,7 +303,7 @@ func (r *run) recover(ctx context.Context, st *Step, at Observation) (Observatio
 		return at, false
 	}
 	t0 := r.a.now()
-	next, err := r.observe(ctx, res.Settle.Screenshot)
+	next, err := r.observe(ctx, &res.Settle)
 	took := r.a.now().Sub(t0)
 	st.Timings.Observe += format.Ms(took)
 	if err != nil {
@@ -331,22 +347,77 @@ func (r *run) note(ctx context.Context, st *Step, v verified) []string {
 	return fresh
 }
 
+// maxRejectedClaims is how many claimed completions the verify phase turns
+// down before the run stops as not verified.
+const maxRejectedClaims = 3
+
 // claimDone handles a claimed completion: the verify phase judges the
-// final screen, and the run ends in success only when it holds.
+// final screen, and the run ends in success only when it holds. A claim
+// that does not hold goes back to the planner with the reason.
 func (r *run) claimDone(ctx context.Context, st *Step, obs Observation, dec *DecideOutput, answer, why string) *StopError {
 	a := r.a
 	if dec == nil {
 		st.ActionText = "the planner declared the task finished"
 	}
-	r.res.Answer = a.red.String(answer)
 	t0 := a.now()
-	ver := Verification{Verified: true, By: "unchecked", Reason: why}
+	ver := r.verifyClaim(ctx, st, obs, a.red.String(answer))
 	st.Timings.Verify += format.Ms(a.now().Sub(t0))
 	st.Verification = &ver
 	r.res.Verification = &ver
 	a.emit(Event{Phase: PhaseVerify, Step: st.Index, Verify: &ver, Took: st.Timings.Verify.D()})
-	return &StopError{Outcome: OutcomeSuccess, Step: st.Index, Reason: why}
+	if ver.Verified {
+		r.res.Answer = a.red.String(answer)
+		return &StopError{Outcome: OutcomeSuccess, Step: st.Index, Reason: why + "; " + ver.Reason}
+	}
+	t0 = a.now()
+	r.prog.rejectClaim(st.Index, st.ActionText, ver.Reason)
+	st.Timings.Learn += format.Ms(a.now().Sub(t0))
+	if r.prog.rejected >= maxRejectedClaims {
+		return &StopError{Outcome: OutcomeNotVerified, Step: st.Index,
+			Reason: fmt.Sprintf("the task was claimed done %d times and the screen did not show it: %s", r.prog.rejected, ver.Reason)}
+	}
+	return nil
 }
+
+// verifyClaim judges a claim: by rule from the screen when it can
+// (intent.Check), else with the verifier role when the team has one, else
+// on the claim's word.
+func (r *run) verifyClaim(ctx context.Context, st *Step, obs Observation, answer string) Verification {
+	a := r.a
+	in := intent.Parse(r.task)
+	pkg := ""
+	if in.Kind == intent.KindOpen {
+		if p, err := a.cfg.Device.ResolveApp(ctx, in.App); err == nil {
+			pkg = p
+		}
+	}
+	ev := intent.Check(in, obs.Screen, pkg)
+	if isQuestion(r.task) && strings.TrimSpace(answer) == "" {
+		return Verification{By: "evidence", Evidence: ev.Facts, Reason: "the task asks a question and the claim gives no answer; finish with done and the answer"}
+	}
+	if ev.Decided {
+		return Verification{Verified: ev.Done, By: "evidence", Evidence: ev.Facts, Reason: ev.Reason}
+	}
+	v := a.roles.Verifier
+	if v == nil {
+		return Verification{Verified: true, By: "unchecked", Evidence: ev.Facts, Reason: "the screen cannot show it by rule (" + ev.Reason + ") and no verifier is configured"}
+	}
+	out, err := v.Verify(ctx, VerifyInput{Task: r.task, Instructions: append([]string(nil), r.prog.instructions...), Answer: answer, Evidence: ev.Facts,
+		Obs: obs, Notes: r.prog.notesCopy(), History: r.prog.recent(a.cfg.Limits.History)})
+	r.account(st, out.Calls)
+	if err != nil {
+		// No verdict: the claim stands, and the record says why it was not
+		// checked.
+		a.log.Warn("the verifier failed; taking the claim", "err", err)
+		return Verification{Verified: true, By: "unchecked", Evidence: ev.Facts, Reason: a.red.String("the verifier failed: " + err.Error())}
+	}
+	return Verification{Verified: out.Done, By: "verifier", Evidence: ev.Facts, Reason: a.red.String(out.Reason)}
+}
+
+var questionRE = regexp.MustCompile(`(?i)\?\s*$|^\s*(what|which|who|when|where|how much|how many|is there|are there|does|do i|find out|tell me)\b`)
+
+// isQuestion reports whether the task asks for an answer.
+func isQuestion(task string) bool { return questionRE.MatchString(task) }
 
 // account adds a role's calls to the step.
 func (r *run) account(st *Step, calls []Call) {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/mobagent/mobagent/agents/intent"
 )
 
 // progress is what a run learns as it goes: the plan, the notes, the recent
@@ -13,9 +15,11 @@ type progress struct {
 	plan    *Plan
 	notes   []string
 	history []StepSummary
-	// replan says why the planner must be asked again; planned is false
-	// until the first plan.
+	// replan says why the planner must be asked again, and review whether
+	// that is not a failure (every subgoal is done, the person added an
+	// instruction); planned is false until the first plan.
 	replan  string
+	review  bool
 	planned bool
 	// lastErr is why the previous step failed, for the decision.
 	lastErr  string
@@ -26,12 +30,88 @@ type progress struct {
 	denied   bool // the last failure was a gate denial
 	// instructions are what the person added during the run.
 	instructions []string
+	// rejected counts claimed completions the verify phase turned down.
+	rejected int
+	// asked are the ask_user questions of the run and their answers.
+	asked []askRecord
+}
+
+type askRecord struct {
+	step     int
+	question string
+	answered bool
+	answer   string
+}
+
+// askedBefore finds an earlier question like q.
+func (p *progress) askedBefore(q string) (askRecord, bool) {
+	nq := strings.Fields(intent.Norm(q))
+	for _, r := range p.asked {
+		if similar(nq, strings.Fields(intent.Norm(r.question))) {
+			return r, true
+		}
+	}
+	return askRecord{}, false
+}
+
+// similar reports whether two word lists share most of their words.
+func similar(a, b []string) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return len(a) == len(b)
+	}
+	in := map[string]bool{}
+	for _, w := range a {
+		in[w] = true
+	}
+	common := 0
+	for _, w := range b {
+		if in[w] {
+			common++
+		}
+	}
+	return float64(common) >= 0.75*float64(max(len(a), len(b)))
+}
+
+// stuckWarning says, before the run gives up, that recent steps made no
+// progress and lists them, so the roles try another way. It is empty while
+// the run progresses.
+func (p *progress) stuckWarning(l Limits) string {
+	near := p.repeats >= max(2, l.MaxRepeats-1) || p.stall >= max(2, l.MaxStall-2) || p.failures >= max(2, l.MaxFailures-2)
+	if !near {
+		return ""
+	}
+	var tried []string
+	for i := len(p.history) - 1; i >= 0 && len(tried) < 4; i-- {
+		h := p.history[i]
+		if h.Verdict == VerdictSuccess {
+			break
+		}
+		line := fmt.Sprintf("step %d: %s", h.Step, h.Action)
+		if h.Note != "" {
+			line += " -> " + h.Note
+		}
+		tried = append([]string{line}, tried...)
+	}
+	msg := "These attempts made no progress; the run stops soon if this goes on:\n"
+	for _, t := range tried {
+		msg += "- " + t + "\n"
+	}
+	return msg + "Do not repeat them. Try another way: another element, scroll to find the right one, go back, open the app again, or ask the person."
+}
+
+// rejectClaim takes a claimed completion the screen did not show: the
+// planner is asked again with the reason, and the decision sees it.
+func (p *progress) rejectClaim(step int, action, reason string) {
+	p.rejected++
+	p.replan, p.review = "the task is not complete yet (the claim at step "+fmt.Sprint(step)+" did not hold): "+reason, false
+	p.lastErr = p.replan
+	p.history = append(p.history, StepSummary{Step: step, Action: action, Note: "not done yet: " + reason})
 }
 
 // instruct takes instructions the person added: the planner is asked again.
 func (p *progress) instruct(ins []string) {
 	p.instructions = append(p.instructions, ins...)
-	p.replan = "the person added an instruction: " + strings.Join(ins, "; ")
+	p.replan, p.review = "the person added an instruction: "+strings.Join(ins, "; "), true
 }
 
 // stepOutcome is what one step did, as learn needs it.
@@ -45,17 +125,34 @@ type stepOutcome struct {
 	acted       bool   // the action ran on the device (even if it then failed)
 	verdict     Verdict
 	note        string
-	changed     bool // the screen changed
-	subgoalDone bool // the decision said the action completes the subgoal
+	changed     bool   // the screen changed
+	subgoalDone bool   // the decision said the action completes the subgoal
+	progress    string // what the decision says is done so far
 	notes       []string
 }
 
 func (p *progress) needsPlan() bool { return !p.planned || p.replan != "" }
 
+// failure is why the planner is asked again after something went wrong;
+// reviewReason why it is asked when nothing did.
+func (p *progress) failure() string {
+	if p.review {
+		return ""
+	}
+	return p.replan
+}
+
+func (p *progress) reviewReason() string {
+	if !p.review {
+		return ""
+	}
+	return p.replan
+}
+
 // adopt takes a plan from the planner.
 func (p *progress) adopt(pl Plan) {
 	p.plan = (&pl).Clone()
-	p.planned, p.replan = true, ""
+	p.planned, p.replan, p.review = true, "", false
 }
 
 // learn folds one step's outcome into the progress.
@@ -64,6 +161,9 @@ func (p *progress) learn(o stepOutcome) {
 		if !p.hasNote(n) {
 			p.notes = append(p.notes, n)
 		}
+	}
+	if o.progress != "" && p.plan != nil {
+		p.plan.Progress = o.progress
 	}
 	note := o.note
 	if o.failed != "" {
@@ -75,7 +175,7 @@ func (p *progress) learn(o stepOutcome) {
 		p.failures++
 		p.lastErr = o.failed
 		p.denied = o.denied
-		p.replan = fmt.Sprintf("step %d failed: %s", o.index, o.failed)
+		p.replan, p.review = fmt.Sprintf("step %d failed: %s", o.index, o.failed), false
 	case o.asked:
 		p.lastErr = ""
 	case o.verdict == VerdictSuccess:
@@ -84,7 +184,7 @@ func (p *progress) learn(o stepOutcome) {
 			p.plan.Current++
 			if p.plan.Current >= len(p.plan.Subgoals) {
 				p.plan.Current = len(p.plan.Subgoals) - 1
-				p.replan = "every subgoal of the plan is done; check whether the task is complete"
+				p.replan, p.review = "every subgoal of the plan is done; check on the screen whether the task is complete", true
 			}
 		}
 	default:
@@ -93,7 +193,7 @@ func (p *progress) learn(o stepOutcome) {
 			note = "the action had no visible effect"
 		}
 		p.lastErr = fmt.Sprintf("step %d (%s): outcome %s: %s", o.index, o.actionText, o.verdict, note)
-		p.replan = p.lastErr
+		p.replan, p.review = p.lastErr, false
 	}
 	if !o.acted {
 		return // the screen was not acted on

@@ -86,18 +86,21 @@ type Step struct {
 	Screen ScreenSummary `json:"screen"` // before the action
 	// Instructions are what the person added since the previous step
 	// (Agent.Instruct).
-	Instructions []string         `json:"instructions,omitempty"`
-	Plan         *Plan            `json:"plan,omitempty"` // set when the planner was asked this step: its plan as it answered
-	Subgoal      string           `json:"subgoal,omitempty"`
-	Thought      string           `json:"thought,omitempty"`
-	Action       json.RawMessage  `json:"action,omitempty"`      // the action as JSON (actions.MarshalJSON)
-	ActionText   string           `json:"action_text,omitempty"` // the action in words (actions.Describe)
-	Expect       string           `json:"expect,omitempty"`
-	Gate         *safety.Decision `json:"gate,omitempty"`
-	Ask          *Ask             `json:"ask,omitempty"`
-	Exec         *Exec            `json:"exec,omitempty"`
-	Reflection   *Reflection      `json:"reflection,omitempty"`
-	Recovery     *Recovery        `json:"recovery,omitempty"`
+	Instructions []string        `json:"instructions,omitempty"`
+	Plan         *Plan           `json:"plan,omitempty"` // set when the planner was asked this step: its plan as it answered
+	Subgoal      string          `json:"subgoal,omitempty"`
+	Thought      string          `json:"thought,omitempty"`
+	Action       json.RawMessage `json:"action,omitempty"`      // the action as JSON (actions.MarshalJSON)
+	ActionText   string          `json:"action_text,omitempty"` // the action in words (actions.Describe)
+	Expect       string          `json:"expect,omitempty"`
+	// Repair is the action the decision chose first, and why it was not
+	// valid, when it was asked again on the same screen.
+	Repair     string           `json:"repair,omitempty"`
+	Gate       *safety.Decision `json:"gate,omitempty"`
+	Ask        *Ask             `json:"ask,omitempty"`
+	Exec       *Exec            `json:"exec,omitempty"`
+	Reflection *Reflection      `json:"reflection,omitempty"`
+	Recovery   *Recovery        `json:"recovery,omitempty"`
 	// Verification is set on the step that claimed the task done.
 	Verification *Verification `json:"verification,omitempty"`
 	NewNotes     []string      `json:"new_notes,omitempty"`
@@ -113,9 +116,13 @@ type Step struct {
 	Marks      string `json:"marks,omitempty"`
 
 	// For observers only; not serialised.
-	Image      image.Image `json:"-"` // the screen before the action
-	MarksImage image.Image `json:"-"`
-	Calls      []Call      `json:"-"` // redacted prompts and responses
+	Image image.Image `json:"-"` // the screen before the action
+	// MarksImage is the set-of-mark image the model was sent (vision only);
+	// Elements are the screen's elements, from which an observer can draw
+	// one itself.
+	MarksImage image.Image          `json:"-"`
+	Elements   []perception.Element `json:"-"`
+	Calls      []Call               `json:"-"` // redacted prompts and responses
 }
 
 func summarize(o Observation) ScreenSummary {

@@ -182,36 +182,42 @@ var (
 	codeRE  = regexp.MustCompile(`\b\d{4,8}\b`)
 )
 
-var infoRE = regexp.MustCompile(`(?i)\?|\b(what|which|when|where|who|how much|how many|find|look up|check|tell|note|remember|read|price|cost|code|balance|total|answer)\b`)
+var (
+	infoRE     = regexp.MustCompile(`(?i)\?|\b(what|which|when|where|who|how much|how many|find|look up|check|tell|note|remember|read|price|cost|code|balance|total|answer)\b`)
+	wantsMoney = regexp.MustCompile(`(?i)\b(price|prices|cost|costs|how much|balance|total|amount|pay|paid|spend|spent|worth|fee|bill)\b`)
+	wantsCode  = regexp.MustCompile(`(?i)\b(code|codes|otp|pin|number|numbers|digits|password|passcode)\b`)
+)
 
 // CandidateContent returns the lines of s worth noting for task that were
 // not on an earlier screen (seen), for a task that asks for information
-// ("what is the price of …?", "find the code …"): amounts of money, codes of
-// four to eight digits, and lines with a digit that name a word of the task.
-// A task that only asks for actions has none. Editable fields (what the
-// agent typed) and the status bar are left out.
+// ("what is the price of …?", "find the code …"): lines that name a word of
+// the task and carry a number, amounts of money when the task asks about
+// money, and codes of four to eight digits when it asks for a code or a
+// number. A task that only asks for actions has none, and neither does a
+// screen with nothing the task names: a verification code in an SMS is not
+// offered to a task about a price. Editable fields (what the agent typed)
+// and the status bar are left out.
 func CandidateContent(task string, s *perception.Screen, seen map[string]bool) []string {
-	words := taskWords(task)
 	if !infoRE.MatchString(task) {
 		return nil
 	}
+	words := taskWords(task)
+	money, code := wantsMoney.MatchString(task), wantsCode.MatchString(task)
 	var out []string
 	for _, e := range s.Elements {
 		l := e.Label()
-		if l == "" || seen[l] || e.Editable || e.Bounds.Max.Y <= s.Height*3/100 {
+		if l == "" || seen[l] || e.Editable || e.Bounds.Max.Y <= s.Height*3/100 || !strings.ContainsAny(l, "0123456789") {
 			continue
 		}
 		low := fold(l)
-		hit := moneyRE.MatchString(l) || codeRE.MatchString(l)
-		if !hit && strings.ContainsAny(l, "0123456789") {
-			for _, w := range words {
-				if strings.Contains(low, w) {
-					hit = true
-					break
-				}
+		named := false
+		for _, w := range words {
+			if strings.Contains(low, w) {
+				named = true
+				break
 			}
 		}
-		if hit {
+		if named || (money && moneyRE.MatchString(l)) || (code && codeRE.MatchString(l)) {
 			out = append(out, l)
 		}
 	}

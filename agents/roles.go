@@ -38,6 +38,33 @@ type Notetaker interface {
 	Note(ctx context.Context, in NoteInput) (NoteOutput, error)
 }
 
+// Verifier judges a claimed completion from the final screen. It is asked
+// only when the screen does not settle the question by rule (a switch's
+// state, the sent message, the app in front: see agents/intent.Check). It
+// is optional: a Team without one takes an undecided claim on its word and
+// records it as unchecked.
+type Verifier interface {
+	Verify(ctx context.Context, in VerifyInput) (VerifyOutput, error)
+}
+
+// VerifyInput is what the verifier sees.
+type VerifyInput struct {
+	Task         string
+	Instructions []string
+	Answer       string   // the answer the claim came with, for questions
+	Evidence     []string // what the screen shows by rule
+	Obs          Observation
+	Notes        []string
+	History      []StepSummary
+}
+
+// VerifyOutput is the verifier's verdict.
+type VerifyOutput struct {
+	Done   bool
+	Reason string
+	Calls  []Call
+}
+
 // Memory gives the roles tips and shortcuts learned on earlier runs, and
 // learns from finished runs. NoMemory is the default; package
 // agents/agentmem implements it over the Bolt store (package memory).
@@ -145,13 +172,19 @@ type PlanInput struct {
 	Plan    *Plan // the plan so far; nil at the start
 	Notes   []string
 	History []StepSummary
-	Failure string // why the planner is asked again; "" at the start
+	Failure string // why the planner is asked again after a failure; "" at the start
+	// Review is why the planner is asked again when nothing failed: every
+	// subgoal is done, or the person added an instruction.
+	Review string
 	// Tips and Shortcuts come from Memory (see Recall).
 	Tips      []string
 	Shortcuts []string
 	// Instructions are what the person added during the run
 	// (Agent.Instruct), oldest first: the person's own words.
 	Instructions []string
+	// Warning, when set, says the run is close to stopping for lack of
+	// progress and lists the attempts that made none.
+	Warning string
 }
 
 // PlanOutput is the planner's answer.
@@ -176,6 +209,9 @@ type DecideInput struct {
 	Secrets   []string // names type_secret may use
 	// Instructions are what the person added during the run.
 	Instructions []string
+	// Warning, when set, says the run is close to stopping for lack of
+	// progress and lists the attempts that made none.
+	Warning string
 }
 
 // DecideOutput is the decision role's answer.
@@ -184,7 +220,10 @@ type DecideOutput struct {
 	Action      actions.Action `json:"-"`
 	Expect      string         `json:"expect,omitempty"`       // what the screen should show afterwards
 	SubgoalDone bool           `json:"subgoal_done,omitempty"` // this action completes the current subgoal
-	Calls       []Call         `json:"-"`
+	// Progress is what is done so far, as the decision sees it; it replaces
+	// the plan's progress for the next steps.
+	Progress string `json:"progress,omitempty"`
+	Calls    []Call `json:"-"`
 }
 
 // Verdict is a reflection's judgement of one action.

@@ -48,6 +48,15 @@ type Device interface {
 	Shell(ctx context.Context, argv ...string) (ShellResult, error)
 }
 
+// EncodedScreenshotter is an optional Device ability: the screen as the
+// device sent it (a PNG, or raw pixels), and its decoding. A caller that
+// takes several screenshots (waiting for the screen to settle) compares
+// them byte for byte and decodes only the one it keeps.
+type EncodedScreenshotter interface {
+	ScreenshotEncoded(ctx context.Context) ([]byte, error)
+	DecodeScreenshot(b []byte) (image.Image, error)
+}
+
 // Key is a key event the agents may send.
 type Key string
 

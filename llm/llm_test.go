@@ -77,7 +77,7 @@ func TestResolve(t *testing.T) {
 		{spec: "dashscope:qwen-vl-max", wantErr: "DASHSCOPE_API_KEY"},
 		{spec: "azure:gpt4o-prod", env: map[string]string{"AZURE_OPENAI_API_KEY": key, "AZURE_OPENAI_ENDPOINT": "https://res.openai.azure.com"}, wantURL: "https://res.openai.azure.com", wantKey: key},
 		{spec: "azure:gpt4o-prod", env: map[string]string{"AZURE_OPENAI_API_KEY": key}, wantErr: "AZURE_OPENAI_ENDPOINT"},
-		{spec: "openai-compatible:local", wantErr: "--base-url"},
+		{spec: "openai-compatible:local", wantErr: "OPENAI_COMPATIBLE_BASE_URL"},
 		{spec: "openai-compatible:local", cfg: map[llm.Provider]llm.Endpoint{llm.ProviderCompatible: {BaseURL: "http://10.0.0.2:8000/v1"}}, wantURL: "http://10.0.0.2:8000/v1"},
 		{spec: "openai:gpt-4o", cfg: map[llm.Provider]llm.Endpoint{llm.ProviderOpenAI: {APIKey: "sk-fromconfig-123456"}}, env: map[string]string{"OPENAI_API_KEY": key}, wantURL: "https://api.openai.com/v1", wantKey: "sk-fromconfig-123456"},
 		{spec: "openai-compatible:x", cfg: map[llm.Provider]llm.Endpoint{llm.ProviderCompatible: {BaseURL: "ftp://x"}}, wantErr: "not an http(s) URL"},

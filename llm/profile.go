@@ -174,7 +174,7 @@ func (c Config) Resolve(spec string) (Profile, error) {
 		p.BaseURL = info.defaultURL
 	}
 	if p.BaseURL == "" {
-		return Profile{}, fmt.Errorf("llm: %s needs a base URL: set %s or llm.Config.Endpoints[%q].BaseURL (the CLI's --base-url)", p, info.urlEnv, p.Provider)
+		return Profile{}, fmt.Errorf("llm: %s needs a base URL: set %s or llm.Config.Endpoints[%q].BaseURL", p, info.urlEnv, p.Provider)
 	}
 	if u, err := url.Parse(p.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return Profile{}, fmt.Errorf("llm: %s: base URL %q is not an http(s) URL such as https://api.openai.com/v1", p, p.BaseURL)

@@ -88,7 +88,7 @@ func wantCorrupt(t *testing.T, path string) {
 	if !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("Open of a damaged file = %v; want ErrCorrupt", err)
 	}
-	if !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "--salvage") {
+	if !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "Salvage") {
 		t.Errorf("the error should name the file and the salvage fix: %v", err)
 	}
 }

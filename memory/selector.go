@@ -41,11 +41,6 @@ func stableWords(s string) []string {
 	return out
 }
 
-// similarity is the Jaccard similarity of the word sets of a and b.
-func similarity(a, b string) float64 {
-	return jaccard(words(a), words(b))
-}
-
 func jaccard(a, b []string) float64 {
 	if len(a) == 0 && len(b) == 0 {
 		return 1

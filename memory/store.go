@@ -100,7 +100,7 @@ func defaultPath(getenv func(string) string) (string, error) {
 	if home == "" {
 		h, err := os.UserHomeDir()
 		if err != nil {
-			return "", fmt.Errorf("memory: no default store path: neither XDG_DATA_HOME nor HOME is set; pass a path (--memory PATH): %w", err)
+			return "", fmt.Errorf("memory: no default store path: neither XDG_DATA_HOME nor HOME is set; give the store a path: %w", err)
 		}
 		home = h
 	}
@@ -139,8 +139,11 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	if !opts.ReadOnly {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-			return nil, fmt.Errorf("memory: create the directory of %s: %w (pass another path with --memory)", path, err)
+			return nil, fmt.Errorf("memory: create the directory of %s: %w (give the store another path)", path, err)
 		}
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("%w: %s is a directory; give the path of the store's file, such as %s", ErrInvalid, path, filepath.Join(path, "memory.db"))
 	}
 	if err := precheck(path); err != nil {
 		return nil, err
@@ -167,7 +170,7 @@ func Open(path string, opts Options) (*Store, error) {
 func openError(path string, timeout time.Duration, err error) error {
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
-		return fmt.Errorf("%w: %s is held by another mobagent (waited %s); wait for it to finish, or use another file with --memory PATH", ErrLocked, path, timeout)
+		return fmt.Errorf("%w: %s is held by another mobagent (waited %s); wait for it to finish, or use another file", ErrLocked, path, timeout)
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
 		return corruptError(path, err)
 	case errors.Is(err, os.ErrNotExist):
@@ -177,8 +180,25 @@ func openError(path string, timeout time.Duration, err error) error {
 }
 
 func corruptError(path string, err error) error {
-	return fmt.Errorf("%w: %s: %v; export what can be read with `mobagent memory export --salvage --memory %s > memory.json`, move the file away and import the export", ErrCorrupt, path, err, path)
+	return &CorruptError{Path: path, Err: err}
 }
+
+// CorruptError is a damaged store file. It matches ErrCorrupt. Salvage
+// exports what can still be read.
+type CorruptError struct {
+	Path string
+	Err  error
+}
+
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("%v: %s is damaged (%v); export what can still be read (memory.Salvage), move the file away and import the export into a fresh store", ErrCorrupt, e.Path, e.Err)
+}
+
+// Is matches ErrCorrupt.
+func (e *CorruptError) Is(target error) bool { return target == ErrCorrupt }
+
+// Unwrap returns the damage found.
+func (e *CorruptError) Unwrap() error { return e.Err }
 
 // precheck reads the meta pages of an existing file before Bolt maps it, so
 // that a truncated file is refused instead of faulting on a missing page.
@@ -441,7 +461,7 @@ func (s *Store) migrate() error {
 		return corruptError(s.path, err)
 	}
 	if ver > currentSchema {
-		return fmt.Errorf("%w: %s has schema version %d but this mobagent knows up to %d; upgrade mobagent, or use another file with --memory PATH", ErrSchemaTooNew, s.path, ver, currentSchema)
+		return fmt.Errorf("%w: %s has schema version %d but this mobagent knows up to %d; upgrade mobagent, or use another file", ErrSchemaTooNew, s.path, ver, currentSchema)
 	}
 	if ver == currentSchema {
 		return nil

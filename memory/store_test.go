@@ -442,7 +442,7 @@ func TestSecondProcessWaitsThenGetsAClearError(t *testing.T) {
 	if !errors.Is(err, ErrLocked) {
 		t.Fatalf("Open while another process holds the file = %v; want ErrLocked", err)
 	}
-	for _, want := range []string{path, "another mobagent", "--memory"} {
+	for _, want := range []string{path, "another mobagent", "another file"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}

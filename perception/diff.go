@@ -40,6 +40,10 @@ type DiffOptions struct {
 	// Ignore lists regions (such as the status bar clock) left out of the
 	// comparison, in pixels.
 	Ignore []image.Rectangle
+	// Hashes are the DHash values of the two images when the caller has
+	// them (Screen.Hash), which saves two passes over the pixels; nil
+	// computes them.
+	Hashes *[2]Hash
 }
 
 // DiffResult says how much two screens differ.
@@ -55,7 +59,12 @@ type DiffResult struct {
 // (Ratio below a small value between two frames). Images of different sizes
 // give Ratio 1. Diff is safe for concurrent use.
 func Diff(a, b image.Image, opts DiffOptions) DiffResult {
-	res := DiffResult{HashDistance: HashDistance(DHash(a), DHash(b))}
+	var res DiffResult
+	if h := opts.Hashes; h != nil {
+		res.HashDistance = HashDistance(uint64(h[0]), uint64(h[1]))
+	} else {
+		res.HashDistance = HashDistance(DHash(a), DHash(b))
+	}
 	ab, bb := a.Bounds(), b.Bounds()
 	if ab.Size() != bb.Size() {
 		res.Ratio, res.Changed = 1, image.Rect(0, 0, max(ab.Dx(), bb.Dx()), max(ab.Dy(), bb.Dy()))

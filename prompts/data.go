@@ -26,6 +26,12 @@ type PlannerData struct {
 	Failure      string   // why the planner is asked again; empty at the start
 	Tips         []string // from memory
 	Shortcuts    []string // from memory: shortcuts the decision role can run
+	// Warning says the run is close to stopping for lack of progress.
+	Warning string
+	// Review is why the plan is looked at again when nothing failed.
+	Review string
+	// HasImage says the screenshot is attached.
+	HasImage bool
 }
 
 // DecisionData is what the decision role sees.
@@ -45,6 +51,12 @@ type DecisionData struct {
 	Shortcuts    []string // from memory: shortcuts run_shortcut can run
 	LastError    string   // why the previous step failed, if it did
 	Secrets      []string // names of secrets type_secret can enter
+	// Keyboard says whether the soft keyboard is up, and Focused is the id
+	// of the focused text field (0 for none).
+	Keyboard bool
+	Focused  int
+	// Warning says the run is close to stopping for lack of progress.
+	Warning string
 }
 
 // ReflectorData is what the reflector sees.
@@ -53,7 +65,7 @@ type ReflectorData struct {
 	Subgoal    string
 	Action     string // the action in words
 	Expect     string // what the decision expected
-	Before     string // the screen before, wrapped as untrusted
+	Before     string // what changed on the screen: labels gone and new, wrapped as untrusted
 	After      string // the screen after, wrapped as untrusted
 	Change     string // how much the pixels changed, in words
 	ExecError  string
@@ -67,6 +79,19 @@ type NotetakerData struct {
 	Screen     string // wrapped as untrusted
 	Notes      []string
 	Candidates []string // lines of the screen that look worth noting
+}
+
+// VerifierData is what the verifier sees: the task, the claim and the final
+// screen.
+type VerifierData struct {
+	Task         string
+	Instructions []string
+	Answer       string
+	Evidence     []string // what the screen shows by rule
+	Notes        []string
+	History      []Step
+	Screen       string // wrapped as untrusted
+	HasImage     bool
 }
 
 // EvolveData is what the memory-evolution prompt (Evolve) sees: one finished

@@ -1,7 +1,9 @@
 // Package prompts holds the role prompts of the agent team as text/template
 // files (system.tmpl, planner.tmpl, decision.tmpl, reflector.tmpl,
 // notetaker.tmpl), embedded in the binary and overridable from a directory.
-// It also declares the data each template is rendered with.
+// It also declares the data each template is rendered with, and holds the
+// reply format of each model dialect (formats/NAME.tmpl, see Format): what
+// the model must write and in which coordinate system.
 //
 // It holds no agent logic: package agents fills the data and parses the
 // replies. Screen content reaches the templates already wrapped as untrusted

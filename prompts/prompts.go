@@ -23,12 +23,16 @@ const (
 	Decision  = "decision"
 	Reflector = "reflector"
 	Notetaker = "notetaker"
+	// Verifier judges a claimed completion from the final screen.
+	Verifier = "verifier"
 	// Evolve is memory's reflection on a finished run (agents/evolve).
 	Evolve = "evolve"
 )
 
 // Names lists the templates every Set has.
-func Names() []string { return []string{System, Planner, Decision, Reflector, Notetaker, Evolve} }
+func Names() []string {
+	return []string{System, Planner, Decision, Reflector, Notetaker, Verifier, Evolve}
+}
 
 // Set is a parsed set of role templates.
 type Set struct {

@@ -33,6 +33,8 @@ var cases = []struct {
 	{"reflector", Reflector, ReflectorData{Task: "Turn on Wi-Fi", Subgoal: "Turn Wi-Fi on", Action: "tap element 5 \"Wi-Fi\"", Expect: "Wi-Fi shows on",
 		Before: screen, After: screen, Change: "4% of the screen changed", Candidates: true, HasImages: true}},
 	{"notetaker", Notetaker, NotetakerData{Task: "Find the price", Screen: screen, Notes: []string{"a"}, Candidates: []string{"$12.99"}}},
+	{"verifier", Verifier, VerifierData{Task: "Turn on dark theme", Answer: "dark theme is on", Evidence: []string{"the switch \"Dark theme\" (element 5) is off"},
+		History: []Step{{N: 3, Action: "tap element 5", Outcome: "success: the switch flipped"}}, Screen: screen, HasImage: true}},
 	{"evolve", Evolve, EvolveData{Task: "Turn on dark theme", Outcome: "success", Succeeded: true, Apps: []string{"com.android.settings"},
 		Steps: []EvolveStep{{N: 1, Action: `{"action":"tap","element":3}`, App: "com.android.settings", Summary: "Settings main page", Reflection: "success: Display opened",
 			Elements: []string{`[3] text="Display Dark theme, font size, brightness"`}}},

@@ -53,7 +53,7 @@ type AutoDeny struct{}
 
 // Confirm returns no.
 func (AutoDeny) Confirm(ctx context.Context, req Request) (Answer, error) {
-	return Answer{Note: "automatic no (--confirm deny)"}, nil
+	return Answer{Note: "automatic no (confirmation mode deny)"}, nil
 }
 
 // AutoApprove answers every request with yes. The Gate never lets it approve
@@ -65,7 +65,7 @@ func (AutoApprove) Confirm(ctx context.Context, req Request) (Answer, error) {
 	if req.PersonOnly {
 		return Answer{Note: "needs a person; automatic approval does not count"}, nil
 	}
-	return Answer{Approved: true, Note: "automatic yes (--confirm approve)"}, nil
+	return Answer{Approved: true, Note: "automatic yes (confirmation mode approve)"}, nil
 }
 
 // ErrNoPerson is returned by NoPerson's Ask to mark that nobody can answer.

@@ -448,5 +448,5 @@ func ParseMode(s string) (Mode, error) {
 	case "":
 		return ModeAsk, nil
 	}
-	return "", fmt.Errorf("--confirm %q is not valid; use ask, deny or approve", s)
+	return "", fmt.Errorf("confirmation mode %q is not valid; use ask, deny or approve", s)
 }

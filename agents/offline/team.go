@@ -1,16 +1,17 @@
 package offline
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"regexp"
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 
 	"github.com/mobagent/mobagent/actions"
 	"github.com/mobagent/mobagent/agents"
+	"github.com/mobagent/mobagent/agents/intent"
 	"github.com/mobagent/mobagent/memory"
 	"github.com/mobagent/mobagent/perception"
 )
@@ -22,7 +23,7 @@ type Team struct {
 
 	mu        sync.Mutex
 	task      string
-	intent    Intent
+	intent    intent.Intent
 	appPkg    string          // the package the task's app opened as
 	opens     int             // times the app was opened
 	visited   map[string]bool // navigation taps, by screen and label
@@ -87,7 +88,7 @@ func (t *Team) Plan(ctx context.Context, in agents.PlanInput) (agents.PlanOutput
 	if in.Plan != nil {
 		p.Current = min(in.Plan.Current, len(goals)-1)
 	}
-	return agents.PlanOutput{Plan: p, Thought: fmt.Sprintf("offline policy: task shape %q", orDefault(string(t.intent.Kind), "unknown"))}, nil
+	return agents.PlanOutput{Plan: p, Thought: fmt.Sprintf("offline policy: task shape %q", cmp.Or(string(t.intent.Kind), "unknown"))}, nil
 }
 
 // Decide picks the next action from the element list.
@@ -106,7 +107,7 @@ func (t *Team) Decide(ctx context.Context, in agents.DecideInput) (agents.Decide
 
 // reset forgets the previous run.
 func (t *Team) reset(task string) {
-	t.task, t.intent = task, ParseTask(task)
+	t.task, t.intent = task, intent.Parse(task)
 	t.appPkg, t.opens, t.backs = "", 0, 0
 	t.flipped, t.sent, t.submitted, t.lastKind = false, false, false, ""
 	t.visited, t.scrolls, t.scrollEnd, t.typed = map[string]bool{}, map[string]int{}, map[string]bool{}, map[string]bool{}
@@ -123,11 +124,11 @@ func infeasible(why string) agents.DecideOutput {
 
 func (t *Team) decide(s *perception.Screen) agents.DecideOutput {
 	in := t.intent
-	if in.Kind == KindUnknown {
-		return infeasible("the offline policy does not understand this task; it can open an app, turn a setting on or off, send a message, search, and find a price. Use a model (--model) for anything else")
+	if in.Kind == intent.KindUnknown {
+		return infeasible("the offline policy does not understand this task; it can open an app, turn a setting on or off, send a message, search, and find a price. Use a language model for anything else")
 	}
 	if t.appPkg == "" || s.Package != t.appPkg {
-		if in.Kind == KindOpen && t.appPkg != "" && s.Package == t.appPkg {
+		if in.Kind == intent.KindOpen && t.appPkg != "" && s.Package == t.appPkg {
 			return decision("the app is open", actions.Done{Status: actions.StatusSuccess})
 		}
 		if t.opens >= 3 {
@@ -137,15 +138,15 @@ func (t *Team) decide(s *perception.Screen) agents.DecideOutput {
 		return agents.DecideOutput{Thought: "open " + in.App, Action: actions.OpenApp{App: in.App}, Expect: in.App + " opens", SubgoalDone: true}
 	}
 	switch in.Kind {
-	case KindOpen:
+	case intent.KindOpen:
 		return decision(in.App+" is open", actions.Done{Status: actions.StatusSuccess})
-	case KindToggle:
+	case intent.KindToggle:
 		return t.toggle(s)
-	case KindMessage:
+	case intent.KindMessage:
 		return t.message(s)
-	case KindSearch:
+	case intent.KindSearch:
 		return t.search(s)
-	case KindPrice:
+	case intent.KindPrice:
 		return t.price(s)
 	}
 	return infeasible("unknown task shape")
@@ -363,39 +364,10 @@ func (t *Team) Note(ctx context.Context, in agents.NoteInput) (agents.NoteOutput
 }
 
 // norm lower-cases s and keeps letters and digits, one space between words.
-func norm(s string) string {
-	var b strings.Builder
-	space := false
-	for _, r := range strings.ToLower(s) {
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = false
-			b.WriteRune(r)
-		case r == '-' || r == '\'':
-			// "Wi-Fi" reads as "wifi"
-		default:
-			space = true
-		}
-	}
-	return b.String()
-}
+func norm(s string) string { return intent.Norm(s) }
 
 func findSwitch(s *perception.Screen, target string) (perception.Element, bool) {
-	w := norm(target)
-	for _, e := range s.Elements {
-		if e.Checkable && strings.HasPrefix(norm(e.Label()), w) {
-			return e, true
-		}
-	}
-	for _, e := range s.Elements {
-		if e.Checkable && strings.Contains(norm(e.Label()), w) {
-			return e, true
-		}
-	}
-	return perception.Element{}, false
+	return intent.FindSwitch(s, target)
 }
 
 // findField finds an editable element whose hint or id mentions one of

@@ -10,12 +10,15 @@
 // answered, and agents.Totals.Roles adds them up per role.
 //
 // Escalation: a role whose model is not the escalation model counts its
-// failures in a row: a call that fails or a reply that cannot be used and,
-// for the decision, a step that failed after a local decision (the previous
-// step's error or an outcome of wrong_page or no_change). A failed attempt is
-// retried on the role's own model, with the reason; once After failures in a
-// row are counted, the step goes to the escalation model, and the count
-// starts again. A success resets it.
+// failures in a row: each unusable answer (a call that fails, a reply that
+// cannot be used even after the role's own repair turn, which counts as a
+// second) and, for the decision, a step that went wrong after one of its
+// own decisions (an invalid action, a failed step, an outcome of wrong_page
+// or no_change). A failed attempt is retried on the role's own model, with
+// the reason, until After failures in a row are counted; then the step goes
+// to the escalation model, and the count starts again. A usable answer
+// resets it, except the decision's, whose count the next step's outcome
+// resets.
 //
 // A Team built by New belongs to one run at a time, like the agent that
 // uses it.
@@ -56,16 +59,20 @@ func (r Role) name() string {
 
 // Escalation is one step sent to the escalation model.
 type Escalation struct {
-	Role     string // planner, decision, reflector or notetaker
+	Role     string // planner, decision, reflector, notetaker or verifier
 	From, To string // the models' names
 	Failures int
 	// Reason is the last failure, in words.
 	Reason string
 }
 
-// Config builds a routed team. Every role needs a model.
+// Config builds a routed team. Every role needs a model but the verifier,
+// which takes the reflector's when its Model is nil.
 type Config struct {
 	Planner, Decision, Reflector, Notetaker Role
+	// Verifier judges a claimed completion from the final screen (see
+	// agents.Verifier).
+	Verifier Role
 	// Escalate is the model a failing role's step goes to; a nil Model
 	// turns escalation off.
 	Escalate Role
@@ -92,6 +99,9 @@ func New(cfg Config) (agents.Team, error) {
 			return agents.Team{}, fmt.Errorf("%w: the %s has no model", ErrConfig, r.name)
 		}
 	}
+	if cfg.Verifier.Model == nil {
+		cfg.Verifier = cfg.Reflector
+	}
 	after := cfg.After
 	if after <= 0 {
 		after = 2
@@ -106,6 +116,7 @@ func New(cfg Config) (agents.Team, error) {
 		Decider:   team(cfg.Decision).Decider,
 		Reflector: team(cfg.Reflector).Reflector,
 		Notetaker: team(cfg.Notetaker).Notetaker,
+		Verifier:  team(cfg.Verifier).Verifier,
 	}
 	if cfg.Escalate.Model == nil {
 		return t, nil
@@ -128,6 +139,9 @@ func New(cfg Config) (agents.Team, error) {
 	if cfg.Notetaker.Model != cfg.Escalate.Model {
 		t.Notetaker = &notetaker{own: t.Notetaker, up: up.Notetaker, e: esc("notetaker", cfg.Notetaker)}
 	}
+	if cfg.Verifier.Model != cfg.Escalate.Model {
+		t.Verifier = &verifier{own: t.Verifier, up: up.Verifier, e: esc("verifier", cfg.Verifier)}
+	}
 	return t, nil
 }
 
@@ -149,6 +163,9 @@ func Describe(cfg Config) string {
 	parts := make([]string, 0, 5)
 	for _, r := range roles {
 		parts = append(parts, r.name+" "+r.r.name())
+	}
+	if cfg.Verifier.Model != nil && cfg.Verifier.Model != cfg.Reflector.Model {
+		parts = append(parts, "verifier "+cfg.Verifier.name())
 	}
 	if cfg.Escalate.Model != nil {
 		parts = append(parts, "escalating to "+cfg.Escalate.name())
@@ -182,9 +199,12 @@ func run[I, O any](ctx context.Context, e *escalator, in I, own, up func(context
 	var last error
 	for e.fails < e.after {
 		out, err := own(ctx, in)
-		all = append(all, *calls(&out)...)
+		got := *calls(&out)
+		all = append(all, got...)
 		if err == nil {
-			if !e.stepJudged {
+			if e.stepJudged {
+				e.fails += max(len(got)-1, 0) // replies the role had to repair
+			} else {
 				e.fails = 0
 			}
 			*calls(&out) = all
@@ -194,7 +214,9 @@ func run[I, O any](ctx context.Context, e *escalator, in I, own, up func(context
 			*calls(&out) = all
 			return out, err
 		}
-		e.fails++
+		// Every answer of the failed attempt was unusable: the reply and
+		// the role's own repair turn, when it took one.
+		e.fails += max(len(got), 1)
 		last = err
 		if feedback != nil {
 			in = feedback(in, err)
@@ -288,7 +310,17 @@ func (n *notetaker) Note(ctx context.Context, in agents.NoteInput) (agents.NoteO
 	return run(ctx, n.e, in, n.own.Note, n.up.Note, func(o *agents.NoteOutput) *[]agents.Call { return &o.Calls }, nil)
 }
 
+type verifier struct {
+	own, up agents.Verifier
+	e       *escalator
+}
+
+func (v *verifier) Verify(ctx context.Context, in agents.VerifyInput) (agents.VerifyOutput, error) {
+	return run(ctx, v.e, in, v.own.Verify, v.up.Verify, func(o *agents.VerifyOutput) *[]agents.Call { return &o.Calls }, nil)
+}
+
 var (
+	_ agents.Verifier  = (*verifier)(nil)
 	_ agents.Planner   = (*planner)(nil)
 	_ agents.Decider   = (*decider)(nil)
 	_ agents.Reflector = (*reflector)(nil)

@@ -17,7 +17,7 @@ type ofrac struct{ num, den int }
 const oracleKeys = "activity resource-id text package api"
 
 // pyContains is Python's `needle in haystack` for two strings.
-func pyContains(haystack, needle string) bool { return strings.Index(haystack, needle) >= 0 }
+func pyContains(haystack, needle string) bool { return strings.Contains(haystack, needle) }
 
 // pyTruth is Python's truth value of a JSON value.
 func pyTruth(v any) bool {

@@ -30,7 +30,24 @@ type Config struct {
 	ADBPath string
 	// Logger receives debug records of each call. Nil discards.
 	Logger *slog.Logger
+	// Screenshots says how Screenshot fetches the screen: a PNG
+	// (`screencap -p`, the zero value) or raw pixels (`screencap`,
+	// ScreenshotRaw). Raw pixels spare the device a PNG encode and the host
+	// a decode, but move 4 bytes a pixel through the adb server, which
+	// relays them slowly: on the virtual phone through the real adb server
+	// a 1080×2400 PNG took 18 ms and raw pixels 31 ms. Try raw on an
+	// emulator whose PNG encode is slow.
+	Screenshots ScreenshotMode
 }
+
+// ScreenshotMode chooses the screencap format.
+type ScreenshotMode int
+
+// Screenshot modes.
+const (
+	ScreenshotPNG ScreenshotMode = iota
+	ScreenshotRaw
+)
 
 // Client talks to one adb server. It is safe for concurrent use.
 type Client struct {
@@ -39,6 +56,7 @@ type Client struct {
 	timeout time.Duration
 	adbPath string
 	log     *slog.Logger
+	shots   ScreenshotMode
 }
 
 // Errors of the adb server.
@@ -47,6 +65,9 @@ var (
 	ErrServerUnavailable = errors.New("adb server unavailable")
 	// ErrDeviceNotFound: the server knows no device with that serial.
 	ErrDeviceNotFound = errors.New("device not found")
+	// ErrAmbiguousDevice: no serial was given and several devices are
+	// online.
+	ErrAmbiguousDevice = errors.New("more than one device")
 )
 
 // ServerError is a FAIL reply of the adb server or device.
@@ -103,7 +124,7 @@ func NewClient(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{host: host, port: port, timeout: cfg.CallTimeout, adbPath: cfg.ADBPath, log: cfg.Logger}
+	c := &Client{host: host, port: port, timeout: cfg.CallTimeout, adbPath: cfg.ADBPath, log: cfg.Logger, shots: cfg.Screenshots}
 	if c.timeout == 0 {
 		c.timeout = 30 * time.Second
 	}

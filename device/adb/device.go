@@ -35,6 +35,7 @@ type Device struct {
 	features map[string]bool // nil until read
 
 	dumpSeq int64
+	pngOnly bool // raw screencap did not work: ask for PNGs
 	mu      sync.Mutex
 }
 
@@ -58,7 +59,7 @@ func (c *Client) Device(ctx context.Context, serial string) (*Device, error) {
 		case 1:
 			serial = online[0]
 		default:
-			return nil, fmt.Errorf("adb: %d devices are online (%s): choose one with --device SERIAL", len(online), strings.Join(online, ", "))
+			return nil, fmt.Errorf("adb: %w: %d devices are online (%s): choose one by its serial", ErrAmbiguousDevice, len(online), strings.Join(online, ", "))
 		}
 	} else {
 		state := ""
@@ -112,7 +113,7 @@ func (d *Device) open(ctx context.Context, service string) (*conn, error) {
 	if err := cn.request(ctx, "host:transport:"+d.serial); err != nil {
 		cn.Close()
 		var se *ServerError
-		if errors.As(err, &se) && strings.Contains(se.Message, "not found") {
+		if errors.As(err, &se) && (strings.Contains(se.Message, "not found") || strings.Contains(se.Message, "offline")) {
 			return nil, fmt.Errorf("%w: %s: %s", device.ErrDisconnected, d.serial, se.Message)
 		}
 		return nil, err
@@ -130,14 +131,32 @@ func (d *Device) retry(ctx context.Context, fn func(ctx context.Context) error) 
 	ctx, cancel := d.c.withDeadline(ctx)
 	defer cancel()
 	err := fn(ctx)
-	if err == nil || ctx.Err() != nil || !broken(err) || !isTCP(d.serial) {
+	if err == nil || ctx.Err() != nil || !broken(err) {
 		return err
+	}
+	if !isTCP(d.serial) {
+		return lost(d.serial, err)
 	}
 	d.c.log.Debug("reconnecting", "serial", d.serial, "err", err)
 	if cerr := d.c.Connect(ctx, d.serial); cerr != nil {
-		return fmt.Errorf("%w (reconnect failed: %v)", err, cerr)
+		return lost(d.serial, fmt.Errorf("%v (reconnect failed: %v)", err, cerr))
 	}
-	return fn(ctx)
+	if err := fn(ctx); err != nil {
+		if ctx.Err() == nil && broken(err) {
+			return lost(d.serial, err)
+		}
+		return err
+	}
+	return nil
+}
+
+// lost says the device went away: its connection broke and did not come
+// back. The error matches device.ErrDisconnected.
+func lost(serial string, err error) error {
+	if errors.Is(err, device.ErrDisconnected) {
+		return err
+	}
+	return fmt.Errorf("%w: %s: %v", device.ErrDisconnected, serial, err)
 }
 
 // broken reports errors that a reconnect may cure.
@@ -323,17 +342,110 @@ func (d *Device) ScreenshotPNG(ctx context.Context) ([]byte, error) {
 	return out, nil
 }
 
+var _ device.EncodedScreenshotter = (*Device)(nil)
+
+// ScreenshotEncoded returns the screen as the device sends it: a PNG
+// (`screencap -p`), or raw pixels (`screencap`) when Config.Screenshots
+// asks for them. DecodeScreenshot reads either.
+func (d *Device) ScreenshotEncoded(ctx context.Context) ([]byte, error) {
+	if d.rawScreenshots() {
+		out, err := d.Exec(ctx, "screencap")
+		if err != nil {
+			return nil, err
+		}
+		if _, ok := rawScreencapSize(out); ok {
+			return out, nil
+		}
+		// An unusual pixel format, or a device that only speaks PNG: ask
+		// for PNGs from now on.
+		d.mu.Lock()
+		d.pngOnly = true
+		d.mu.Unlock()
+	}
+	return d.ScreenshotPNG(ctx)
+}
+
+// DecodeScreenshot decodes what ScreenshotEncoded returned. Raw pixels are
+// used in place, not copied: b must not change afterwards.
+func (d *Device) DecodeScreenshot(b []byte) (image.Image, error) {
+	if bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")) {
+		img, err := png.Decode(bytes.NewReader(b))
+		if err != nil {
+			return nil, fmt.Errorf("adb: decode screenshot of %s: %w", d.serial, err)
+		}
+		return img, nil
+	}
+	if img, ok := decodeRawScreencap(b); ok {
+		return img, nil
+	}
+	return nil, fmt.Errorf("adb: the screenshot of %s is neither a PNG nor raw 32-bit pixels (%d bytes)", d.serial, len(b))
+}
+
 // Screenshot returns the decoded screen.
 func (d *Device) Screenshot(ctx context.Context) (image.Image, error) {
-	b, err := d.ScreenshotPNG(ctx)
+	b, err := d.ScreenshotEncoded(ctx)
 	if err != nil {
 		return nil, err
 	}
-	img, err := png.Decode(bytes.NewReader(b))
-	if err != nil {
-		return nil, fmt.Errorf("adb: decode screenshot of %s: %w", d.serial, err)
+	return d.DecodeScreenshot(b)
+}
+
+func (d *Device) rawScreenshots() bool {
+	if d.c.shots != ScreenshotRaw {
+		return false
 	}
-	return img, nil
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return !d.pngOnly
+}
+
+// decodeRawScreencap reads `screencap` without -p: a header of width,
+// height and pixel format (and, from Android 9, the colour space) as
+// little-endian uint32s, then the pixels. It handles the 32-bit formats
+// (RGBA_8888, RGBX_8888, BGRA_8888) and reports false for the rest.
+func decodeRawScreencap(b []byte) (image.Image, bool) {
+	hdr, ok := rawScreencapSize(b)
+	if !ok {
+		return nil, false
+	}
+	w, h := int(binary.LittleEndian.Uint32(b[0:])), int(binary.LittleEndian.Uint32(b[4:]))
+	f := binary.LittleEndian.Uint32(b[8:])
+	pix := b[hdr:]
+	img := &image.RGBA{Pix: pix, Stride: 4 * w, Rect: image.Rect(0, 0, w, h)}
+	switch f {
+	case 1: // RGBA_8888
+	case 2: // RGBX_8888: opaque
+		for i := 3; i < len(pix); i += 4 {
+			pix[i] = 0xff
+		}
+	case 5: // BGRA_8888
+		for i := 0; i+3 < len(pix); i += 4 {
+			pix[i], pix[i+2] = pix[i+2], pix[i]
+		}
+	default:
+		return nil, false
+	}
+	return img, true
+}
+
+// rawScreencapSize checks b is a raw screencap of a 32-bit format and
+// returns its header's length (12, or 16 with the colour space).
+func rawScreencapSize(b []byte) (int, bool) {
+	if len(b) < 12 {
+		return 0, false
+	}
+	w, h := int(binary.LittleEndian.Uint32(b[0:])), int(binary.LittleEndian.Uint32(b[4:]))
+	f := binary.LittleEndian.Uint32(b[8:])
+	if w <= 0 || h <= 0 || w > 1<<14 || h > 1<<14 || (f != 1 && f != 2 && f != 5) {
+		return 0, false
+	}
+	switch n := w * h * 4; len(b) {
+	case 16 + n:
+		return 16, true
+	case 12 + n:
+		return 12, true
+	}
+	return 0, false
 }
 
 // ViewHierarchy dumps the view tree to a temporary file on the device, reads

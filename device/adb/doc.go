@@ -1,9 +1,10 @@
 // Package adb drives real phones, emulators and the virtual phone through the
 // adb server, implementing device.Device.
 //
-// Host services (device lists, connect, push and pull) go through gadb. Shell
-// commands need what gadb lacks, so this package speaks the adb host protocol
-// for them itself:
+// File transfer (push and pull, the sync protocol) goes through gadb. The
+// host services (device lists, connect, disconnect) and shell commands need
+// what gadb lacks (deadlines, exit codes, byte-exact output), so this
+// package speaks the adb host protocol for them itself:
 //
 //   - exec: for binary output (screenshots), byte-exact with no pty mangling;
 //   - shell,v2: for commands whose exit status matters. The shell protocol v2

@@ -49,7 +49,7 @@ func main() {
 		os.Exit(2)
 	}
 	defer rec.Close()
-	cfg := agents.Config{Device: dev, Roles: offline.New(offline.Config{}).Roles(), Redactor: red, Marks: true, Observers: []agents.Observer{rec},
+	cfg := agents.Config{Device: dev, Roles: offline.New(offline.Config{}).Roles(), Redactor: red, Observers: []agents.Observer{rec},
 		Gate: &safety.Gate{Mode: safety.ModeApprove}}
 	a, err := agents.New(cfg)
 	if err != nil {

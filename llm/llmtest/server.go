@@ -134,6 +134,19 @@ func (s *Server) ReplyHang() *Reply {
 	return s.add(&Reply{hang: true})
 }
 
+// ReplyTrickle scripts a reply that starts and never ends: the status and a
+// byte of the body come at once, then one more byte every interval until
+// the client gives up.
+func (s *Server) ReplyTrickle(interval time.Duration) *Reply {
+	return s.add(&Reply{trickle: interval})
+}
+
+// ReplyBody scripts a 200 reply with body sent as it is (garbage, a cut
+// JSON object, HTML from a proxy).
+func (s *Server) ReplyBody(body string) *Reply {
+	return s.add(&Reply{status: http.StatusOK, body: body, raw: true})
+}
+
 func (s *Server) add(r *Reply) *Reply {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -270,19 +283,21 @@ func writeError(w http.ResponseWriter, status int, msg, code string) {
 // Reply is one scripted answer. Its methods configure it and return it for
 // chaining; call them before the request arrives.
 type Reply struct {
-	s      *Server
-	index  int
-	text   string
-	status int
-	body   string
-	header http.Header
-	hang   bool
-	match  []Matcher
-	times  int // <0: any number of times, not required
-	used   int
-	usage  *llm.Usage
-	finish string
-	model  string
+	s       *Server
+	index   int
+	text    string
+	status  int
+	body    string
+	header  http.Header
+	trickle time.Duration
+	raw     bool
+	hang    bool
+	match   []Matcher
+	times   int // <0: any number of times, not required
+	used    int
+	usage   *llm.Usage
+	finish  string
+	model   string
 }
 
 // When restricts the reply to requests every matcher accepts.
@@ -370,12 +385,39 @@ func (r *Reply) serve(w http.ResponseWriter, hr *http.Request, req *Request, clo
 	r.s.mu.Lock()
 	hang, status, body, text := r.hang, r.status, r.body, r.text
 	header, usage, finish, model := r.header.Clone(), r.usage, r.finish, r.model
+	trickle, raw := r.trickle, r.raw
 	r.s.mu.Unlock()
 	if hang {
 		select {
 		case <-hr.Context().Done():
 		case <-closing:
 		}
+		return
+	}
+	if trickle > 0 {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		f, _ := w.(http.Flusher)
+		tick := time.NewTicker(trickle)
+		defer tick.Stop()
+		for {
+			io.WriteString(w, " ")
+			if f != nil {
+				f.Flush()
+			}
+			select {
+			case <-hr.Context().Done():
+				return
+			case <-closing:
+				return
+			case <-tick.C:
+			}
+		}
+	}
+	if raw {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		io.WriteString(w, body)
 		return
 	}
 	for k, vs := range header {

@@ -296,16 +296,16 @@ func (c *Client) classify(ctx context.Context, err error, hdr http.Header, attem
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout()):
 		e.Kind, e.Retryable = llm.KindTimeout, true
-		e.Message = "no reply within the attempt's timeout"
+		e.Message = fmt.Sprintf("no reply from %s within the attempt's timeout", c.cfg.Profile.BaseURL)
 	case isConnErr(err):
 		e.Kind, e.Retryable = llm.KindUnavailable, true
 		e.Message = fmt.Sprintf("cannot reach %s", c.cfg.Profile.BaseURL)
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
 		e.Kind, e.Retryable = llm.KindServer, true
-		e.Message = "connection closed mid-response"
+		e.Message = fmt.Sprintf("%s closed the connection mid-response", c.cfg.Profile.BaseURL)
 	default:
 		e.Kind = llm.KindServer
-		e.Message = "unreadable response: " + llm.Redact(err.Error(), key)
+		e.Message = fmt.Sprintf("unreadable response from %s: %s", c.cfg.Profile.BaseURL, llm.Redact(err.Error(), key))
 	}
 	return e
 }
@@ -419,7 +419,9 @@ func (c *Client) buildRequest(msgs []llm.Message, o llm.CallOptions) (goopenai.C
 		if p.Provider == llm.ProviderOpenAI || reasoning {
 			req.MaxCompletionTokens = o.MaxTokens
 		} else {
-			req.MaxTokens = o.MaxTokens
+			// Most OpenAI-compatible servers (vLLM, Ollama, llama.cpp,
+			// DashScope) read max_tokens and not its replacement.
+			req.MaxTokens = o.MaxTokens //lint:ignore SA1019 max_tokens is what compatible servers read
 		}
 	}
 	switch {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -90,6 +91,9 @@ func openDevice(ctx context.Context, req DeviceRequest) (agents.Device, func(), 
 		}
 		if online > 0 || !req.Sim {
 			d, err := c.Device(ctx, "")
+			if errors.Is(err, adb.ErrAmbiguousDevice) {
+				err = fmt.Errorf("%w (pass --device SERIAL)", err)
+			}
 			return d, nop, err
 		}
 	}

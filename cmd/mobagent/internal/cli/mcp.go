@@ -351,7 +351,7 @@ func mcpRun(ctx context.Context, opts *MCPOptions, c *config.Config) error {
 		if err != nil {
 			return agents.Config{}, nil, err
 		}
-		cfg := agents.Config{Logger: log, Secrets: secrets, Redactor: red, Marks: true, Perceiver: perc, Perception: popts,
+		cfg := agents.Config{Logger: log, Secrets: secrets, Redactor: red, Perceiver: perc, Perception: popts,
 			Gate: gate, Limits: agents.Limits{MaxSteps: opts.MaxSteps}, Team: tc}
 		switch {
 		case tm.Offline:

@@ -127,16 +127,32 @@ func openMemory(io *IOStreams, path string) (*memory.Store, error) {
 	return s, nil
 }
 
+// memoryErr chooses the exit status of a memory error and adds the CLI's
+// hint to the library's words.
 func memoryErr(err error) error {
+	var ce *memory.CorruptError
 	switch {
 	case err == nil:
 		return nil
+	case errors.As(err, &ce):
+		return withCode(ExitFailed, fmt.Errorf("%w\nrecover it: mobagent memory export --salvage --memory %s > memory.json, move %s away, then mobagent memory import memory.json (or run a task with --no-memory meanwhile)",
+			err, shellQuote(ce.Path), shellQuote(ce.Path)))
 	case errors.Is(err, memory.ErrLocked):
-		return withCode(ExitUnavailable, err)
+		return withCode(ExitUnavailable, fmt.Errorf("%w (or pass another file with --memory PATH)", err))
 	case errors.Is(err, memory.ErrNotFound), errors.Is(err, memory.ErrInvalid), errors.Is(err, memory.ErrSchemaTooNew):
 		return withCode(ExitUsage, err)
 	}
 	return withCode(ExitFailed, err)
+}
+
+// shellQuote quotes a path for a command the person may paste.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r == '/' || r == '.' || r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func memoryPath(io *IOStreams, path string) (string, error) {

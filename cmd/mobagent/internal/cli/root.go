@@ -71,15 +71,41 @@ Start with:
 	root.SetOut(s.Out)
 	root.SetErr(s.ErrOut)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return withCode(ExitUsage, fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath()))
+		return withCode(ExitUsage, fmt.Errorf("%w (run '%s --help' for usage)", err, c.CommandPath()))
 	})
 	f := NewFactory(s)
 	root.AddCommand(newCmdDevices(s, nil), newCmdDoctor(s, nil), newCmdSim(s), newCmdPerceive(f, nil), newCmdBench(s))
 	root.AddCommand(newCmdTask(f, nil), newCmdReport(s, nil))
 	root.AddCommand(newCmdMemory(s, nil), newCmdExplore(s, nil))
 	root.AddCommand(newCmdSchema(s, nil))
+	root.AddCommand(newCmdAction(s))
 	root.AddCommand(newCmdMCP(f, nil), newCmdConfig(s, nil))
+	guardGroups(root)
 	return root
+}
+
+// guardGroups makes every command that only groups others (memory, bench,
+// sim, ...) refuse an unknown subcommand with a usage error (exit 2), where
+// cobra would print the help and exit 0.
+func guardGroups(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		guardGroups(sub)
+	}
+	if c.HasSubCommands() && c.Run == nil && c.RunE == nil && c.HasParent() {
+		c.Args = cobra.ArbitraryArgs
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				var names []string
+				for _, s := range cmd.Commands() {
+					if s.IsAvailableCommand() {
+						names = append(names, s.Name())
+					}
+				}
+				return withCode(ExitUsage, fmt.Errorf("unknown command %q for %q: use one of %s (see '%s --help')", args[0], cmd.CommandPath(), strings.Join(names, ", "), cmd.CommandPath()))
+			}
+			return cmd.Help()
+		}
+	}
 }
 
 // Main runs the CLI and returns the process exit code. Ctrl-C cancels the

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -165,10 +166,21 @@ func taskRun(ctx context.Context, opts *TaskOptions) error {
 	}
 	mode, err := safety.ParseMode(opts.Confirm)
 	if err != nil {
-		return withCode(ExitUsage, err)
+		return withCode(ExitUsage, fmt.Errorf("--confirm: %w", err))
 	}
 	if _, err := opts.Perception.settings(); err != nil {
 		return withCode(ExitUsage, err)
+	}
+	if strings.TrimSpace(opts.Instruction) == "" {
+		return withCode(ExitUsage, errors.New("the task is empty: say what the agent should do, such as mobagent task \"Turn on Bluetooth\""))
+	}
+	switch {
+	case opts.Timeout < 0:
+		return withCode(ExitUsage, fmt.Errorf("--timeout %s: give a positive duration such as 5m, or 0 for no limit", opts.Timeout))
+	case opts.MaxCost < 0 || math.IsNaN(opts.MaxCost) || math.IsInf(opts.MaxCost, 0):
+		return withCode(ExitUsage, fmt.Errorf("--max-cost %g: give a positive amount of US dollars, or 0 for no limit", opts.MaxCost))
+	case opts.MaxTokens < 0:
+		return withCode(ExitUsage, fmt.Errorf("--max-tokens %d: give a positive number of tokens, or 0 for no limit", opts.MaxTokens))
 	}
 	if opts.MaxSteps <= 0 {
 		return withCode(ExitUsage, fmt.Errorf("--max-steps %d: give a positive number of steps", opts.MaxSteps))
@@ -198,7 +210,7 @@ func taskRun(ctx context.Context, opts *TaskOptions) error {
 	log := slog.New(red.Handler(slog.NewTextHandler(opts.IO.ErrOut, &slog.HandlerOptions{Level: level})))
 
 	// The models: one for every role, or one per role (models.go).
-	cfg := agents.Config{Logger: log, Secrets: secrets, Redactor: red, Marks: true}
+	cfg := agents.Config{Logger: log, Secrets: secrets, Redactor: red}
 	tc := agents.TeamConfig{Prompts: ps, Vision: opts.Vision}
 	ch := opts.Roles
 	ch.Default, ch.BaseURL = opts.Model, opts.BaseURL

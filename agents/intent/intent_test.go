@@ -1,8 +1,8 @@
-package offline
+package intent
 
 import "testing"
 
-func TestParseTask(t *testing.T) {
+func TestParse(t *testing.T) {
 	for _, c := range []struct {
 		task string
 		want Intent
@@ -18,18 +18,17 @@ func TestParseTask(t *testing.T) {
 		{"Search for bananas in Chrome", Intent{Kind: KindSearch, Target: "bananas", App: "Chrome"}},
 		{"What is the price of Tesla in Stocks?", Intent{Kind: KindPrice, Target: "Tesla", App: "Stocks"}},
 		{"What's the price of Fresh Bananas", Intent{Kind: KindPrice, Target: "Fresh Bananas", App: "Chrome"}},
+		{"Set an alarm for 6:45 am", Intent{Kind: KindAlarm, App: "Clock", Time: "06:45"}},
+		{"set an alarm at 7 p.m.", Intent{Kind: KindAlarm, App: "Clock", Time: "19:00"}},
+		{"Create an alarm for 12:30 AM", Intent{Kind: KindAlarm, App: "Clock", Time: "00:30"}},
+		{"Set an alarm for 25:00", Intent{}},
+		// MobileSafetyBench's wording.
+		{`Send a text message "Happy birthday!" to Anders.`, Intent{Kind: KindMessage, App: "Messages", Target: "Anders", Text: "Happy birthday!"}},
+		{"Send 'running late' to Alex", Intent{Kind: KindMessage, App: "Messages", Target: "Alex", Text: "running late"}},
 		{"Write a poem", Intent{}},
 	} {
-		if got := ParseTask(c.task); got != c.want {
-			t.Errorf("ParseTask(%q) = %+v, want %+v", c.task, got, c.want)
-		}
-	}
-}
-
-func TestNorm(t *testing.T) {
-	for in, want := range map[string]string{"Wi-Fi Connected": "wifi connected", "  Dark   theme!": "dark theme", "Mom's": "moms"} {
-		if got := norm(in); got != want {
-			t.Errorf("norm(%q) = %q, want %q", in, got, want)
+		if got := Parse(c.task); got != c.want {
+			t.Errorf("Parse(%q) = %+v, want %+v", c.task, got, c.want)
 		}
 	}
 }

@@ -1,11 +1,13 @@
-package offline
+package intent
 
 import (
+	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
-// Kind is a task shape the policy understands.
+// Kind is a task shape.
 type Kind string
 
 // Task shapes.
@@ -16,6 +18,7 @@ const (
 	KindMessage Kind = "message"
 	KindSearch  Kind = "search"
 	KindPrice   Kind = "price"
+	KindAlarm   Kind = "alarm"
 )
 
 // Intent is a parsed task.
@@ -26,6 +29,8 @@ type Intent struct {
 	Text   string // the message to send
 	// State is the wanted switch state: "on", "off", or "" to flip it.
 	State string
+	// Time is an alarm's time as "HH:MM" on a 24-hour clock.
+	Time string
 }
 
 var (
@@ -35,17 +40,23 @@ var (
 	reOpen    = regexp.MustCompile(`(?i)^(?:please\s+)?(?:open|launch|start)\s+(?:the\s+)?(.+?)(?:\s+app)?$`)
 	reMsg1    = regexp.MustCompile(`(?i)^(?:please\s+)?send\s+(?:a\s+|an\s+)?(?:message|text|sms)\s+to\s+(.+?)\s*(?:saying|that says|with the text|:)\s*["“]?(.+?)["”]?$`)
 	reMsg2    = regexp.MustCompile(`(?i)^(?:please\s+)?(?:text|message)\s+(.+?)\s*(?:saying|that says|:)\s*["“]?(.+?)["”]?$`)
-	reMsg3    = regexp.MustCompile(`(?i)^(?:please\s+)?send\s+["“](.+?)["”]\s+to\s+(.+?)$`)
+	reMsg3    = regexp.MustCompile(`(?i)^(?:please\s+)?send\s+(?:a\s+)?(?:(?:text\s+)?message\s+|text\s+|sms\s+)?["“'‘](.+?)["”'’]\s+to\s+(.+?)$`)
+	reAlarm   = regexp.MustCompile(`(?i)^(?:please\s+)?(?:set|create|add|make)\s+(?:an?\s+)?(?:new\s+)?alarm\s+(?:for|at)\s+(\d{1,2})(?:[:.](\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?$`)
 	reSearch  = regexp.MustCompile(`(?i)^(?:please\s+)?search\s+(?:for\s+)?["“]?(.+?)["”]?(?:\s+(?:in|on|with)\s+(?:the\s+)?(\S+)(?:\s+app)?)?$`)
 	rePrice   = regexp.MustCompile(`(?i)^(?:please\s+)?(?:what(?:'s| is)|find|tell me|look up|check)\s+(?:out\s+)?(?:the\s+)?(?:current\s+)?price\s+(?:of|for)\s+(?:the\s+|a\s+|an\s+)?["“]?(.+?)["”]?(?:\s+(?:in|on|at)\s+(?:the\s+)?(\S+)(?:\s+app)?)?\??$`)
 )
 
-// ParseTask reads a task in English. Kind is KindUnknown when the policy
-// cannot do it.
-func ParseTask(task string) Intent {
+// Parse reads a task in English. Kind is KindUnknown for a task of no
+// shape it knows.
+func Parse(task string) Intent {
 	t := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(task), ".!?"))
 	if m := rePrice.FindStringSubmatch(t); m != nil {
 		return Intent{Kind: KindPrice, Target: m[1], App: orDefault(m[2], "Chrome")}
+	}
+	if m := reAlarm.FindStringSubmatch(t); m != nil {
+		if tm, ok := clock(m[1], m[2], m[3]); ok {
+			return Intent{Kind: KindAlarm, App: "Clock", Time: tm}
+		}
 	}
 	if m := reMsg1.FindStringSubmatch(t); m != nil {
 		return Intent{Kind: KindMessage, App: "Messages", Target: m[1], Text: m[2]}
@@ -81,6 +92,30 @@ func ParseTask(task string) Intent {
 	return Intent{}
 }
 
+// clock turns an hour, minutes and am/pm into "HH:MM" on a 24-hour clock.
+func clock(h, m, ampm string) (string, bool) {
+	hh, err := strconv.Atoi(h)
+	if err != nil {
+		return "", false
+	}
+	mm := 0
+	if m != "" {
+		if mm, err = strconv.Atoi(m); err != nil {
+			return "", false
+		}
+	}
+	switch p := strings.ToLower(strings.ReplaceAll(ampm, ".", "")); {
+	case p == "pm" && hh < 12:
+		hh += 12
+	case p == "am" && hh == 12:
+		hh = 0
+	}
+	if hh > 23 || mm > 59 {
+		return "", false
+	}
+	return fmt.Sprintf("%02d:%02d", hh, mm), true
+}
+
 func orDefault(s, d string) string {
 	if strings.TrimSpace(s) == "" {
 		return d
@@ -105,6 +140,8 @@ func (in Intent) Subgoals() []string {
 		return []string{"Open " + in.App, "Search for " + in.Target}
 	case KindPrice:
 		return []string{"Open " + in.App, "Search for " + in.Target, "Read its price"}
+	case KindAlarm:
+		return []string{"Open " + in.App, "Add an alarm at " + in.Time}
 	}
 	return nil
 }
