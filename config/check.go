@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/mobagent/mobagent/actions"
 	"github.com/mobagent/mobagent/llm"
 )
 
@@ -91,10 +92,18 @@ func (c *Config) check(d *decoder) List {
 		if m.BaseURL != "" && !strings.HasPrefix(m.BaseURL, "http://") && !strings.HasPrefix(m.BaseURL, "https://") {
 			bad(k+".base_url", fmt.Sprintf("%q is not an http(s) URL", m.BaseURL), "write it as https://host/v1")
 		}
-		switch m.Coords {
-		case "", "px", "unit", "1000", "pixels", "normalized", "smart_resize":
-		default:
-			bad(k+".coords", fmt.Sprintf("unknown coordinate space %q", m.Coords), "use px (pixels of the image sent), unit (0..1) or 1000 (0..1000)")
+		if _, err := coordinates(m.Coords); err != nil {
+			bad(k+".coords", err.Error(), "use px (pixels of the image sent), unit (0..1) or 1000 (0..1000)")
+		}
+		if m.Dialect != "" {
+			table := &actions.Dialects{}
+			if _, err := table.Lookup(m.Dialect); err != nil {
+				fix := "use one of " + strings.Join(table.Names(), ", ") + " ('mobagent action dialects' describes them)"
+				if n := nearest(m.Dialect, table.Names()); n != "" {
+					fix = fmt.Sprintf("did you mean %q? (%s)", n, fix)
+				}
+				bad(k+".dialect", fmt.Sprintf("unknown dialect %q", m.Dialect), fix)
+			}
 		}
 		if m.Price != nil && (m.Price.Input < 0 || m.Price.Output < 0) {
 			bad(k+".price", "a price is negative", "write dollars per million tokens, such as {input: 2.5, output: 10}")
@@ -180,3 +189,21 @@ func (c *Config) check(d *decoder) List {
 }
 
 var envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// coordinates reads the coords key: the coordinate space of a model's
+// points, over its dialect's.
+func coordinates(s string) (*actions.Coordinates, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "":
+		return nil, nil
+	case "px", "pixels":
+		return &actions.Coordinates{Kind: actions.CoordsPixels}, nil
+	case "unit", "0-1":
+		return &actions.Coordinates{Kind: actions.CoordsNormalized, Max: 1}, nil
+	case "1000", "0-1000", "permille":
+		return &actions.Coordinates{Kind: actions.CoordsNormalized, Max: 1000}, nil
+	case "999", "0-999":
+		return &actions.Coordinates{Kind: actions.CoordsNormalized, Max: 999}, nil
+	}
+	return nil, fmt.Errorf("unknown coordinate space %q", s)
+}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mobagent/mobagent/actions"
 	"github.com/mobagent/mobagent/llm"
 )
 
@@ -24,7 +25,7 @@ models:
     base_url: http://127.0.0.1:11434/v1
     vision: false
     coords: "1000"
-    dialect: qwen
+    dialect: qwen2.5-vl
 task:
   model: cloud
   max_steps: 12
@@ -61,7 +62,7 @@ func TestParseFull(t *testing.T) {
 	if m := c.Models["cloud"]; m.Price == nil || m.Price.Input != 2.5 || m.Limits.RequestsPerMinute != 30 || m.Timeout.D() != 45*time.Second {
 		t.Errorf("cloud: %+v", m)
 	}
-	if m := c.Models["local"]; m.Vision == nil || *m.Vision || m.Coords != "1000" || m.Dialect != "qwen" {
+	if m := c.Models["local"]; m.Vision == nil || *m.Vision || m.Coords != "1000" || m.Dialect != "qwen2.5-vl" {
 		t.Errorf("local: %+v", m)
 	}
 	// Relative paths are relative to the file.
@@ -137,6 +138,8 @@ func TestErrors(t *testing.T) {
 		{name: "unknown model", doc: "models:\n  cloud:\n    profile: openai:gpt-4o\ntask:\n  model: clod\n", line: 5, col: 10, key: "task.model", fix: `did you mean "cloud"`},
 		{name: "key in a shared file", doc: "models:\n  c:\n    profile: openai:gpt-4o\n    api_key: sk-abcdefghijklmnop\n", line: 4, col: 14, key: "models.c.api_key", msg: "mode 0644", fix: "chmod 600"},
 		{name: "key env holds a key", doc: "models:\n  c:\n    profile: openai:gpt-4o\n    api_key_env: sk-abc-def\n", line: 4, col: 18, key: "models.c.api_key_env", fix: "never the key itself"},
+		{name: "unknown dialect", doc: "models:\n  m:\n    profile: ollama:qwen2.5vl:7b\n    dialect: qwen2.5vl\n", line: 4, col: 14, key: "models.m.dialect", fix: `did you mean "qwen2.5-vl"`},
+		{name: "unknown coords", doc: "models:\n  m:\n    profile: ollama:x\n    coords: inches\n", line: 4, col: 13, key: "models.m.coords", fix: "1000"},
 		{name: "two documents", doc: "task:\n  max_steps: 1\n---\ntask:\n  max_steps: 2\n", line: 4, col: 1, msg: "more than one YAML document"},
 		{name: "routing without local", doc: "roles:\n  routing: minions\n", line: 2, col: 12, key: "roles.routing", fix: "roles.local"},
 		{name: "two errors", doc: "task:\n  max_stepz: 1\n  confirm: maybe\n", line: 2, col: 3, key: "task.max_stepz", fix: "max_steps", count: 2, alsoLine: 3},
@@ -265,12 +268,18 @@ func TestModelSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Profile.Capabilities.Vision || !s.Profile.Capabilities.Known || s.Coords != "1000" || s.Dialect != "qwen" || s.KeySource != "none" {
+	// The dialect the file names, with the file's coordinate space.
+	if s.Profile.Capabilities.Vision || !s.Profile.Capabilities.Known || s.Dialect.Name != "qwen2.5-vl" || s.Dialect.Coords != (actions.Coordinates{Kind: actions.CoordsNormalized, Max: 1000}) ||
+		!s.DialectKnown || s.KeySource != "none" {
 		t.Errorf("local: %+v", s)
 	}
 	s, err = c.Model("cloud", func(k string) string { return map[string]string{"MY_OPENAI_KEY": "sk-x-1234567890"}[k] })
 	if err != nil {
 		t.Fatal(err)
+	}
+	// No dialect named: the built-in table's for the model.
+	if s.Dialect.Name != "json" || !s.DialectKnown {
+		t.Errorf("cloud's dialect: %+v", s.Dialect)
 	}
 	if s.Price == nil || *s.Price != (llm.Price{Input: 2.5, Output: 10}) || s.Profile.Limits.MaxConcurrent != 2 || s.Profile.Timeout != 45*time.Second {
 		t.Errorf("cloud: %+v", s)

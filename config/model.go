@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/mobagent/mobagent/actions"
 	"github.com/mobagent/mobagent/llm"
 )
 
@@ -19,10 +20,13 @@ type ModelSpec struct {
 	Profile llm.Profile
 	// Price overrides the built-in price table for this model; nil keeps it.
 	Price *llm.Price
-	// Dialect and Coords are the model's action dialect and coordinate
-	// space ("" for the defaults).
-	Dialect string
-	Coords  string
+	// Dialect is how the model writes actions: the one the file names,
+	// else the built-in table's for the model's name (actions.Dialects),
+	// with its coordinates replaced by the file's coords when given.
+	// Known says whether the file or the table named it (else it is
+	// mobagent's json).
+	Dialect      actions.Dialect
+	DialectKnown bool
 	// KeySource says where the key came from, in words ("$OPENAI_API_KEY",
 	// "file /home/me/.openai", "the config file", "none").
 	KeySource string
@@ -63,7 +67,8 @@ func (c *Config) Model(spec string, getenv func(string) string) (ModelSpec, erro
 		if err != nil {
 			return ModelSpec{}, err
 		}
-		return ModelSpec{Profile: p, KeySource: keySourceDefault(p, getenv)}, nil
+		d, known := (&actions.Dialects{}).ForModel(p.Model)
+		return ModelSpec{Profile: p, KeySource: keySourceDefault(p, getenv), Dialect: d, DialectKnown: known}, nil
 	}
 	p, err := llm.ParseProfile(m.Profile)
 	if err != nil {
@@ -106,7 +111,23 @@ func (c *Config) Model(spec string, getenv func(string) string) (ModelSpec, erro
 	if src == "" {
 		src = keySourceDefault(rp, getenv)
 	}
-	return ModelSpec{Name: name, Profile: rp, Price: m.Price, Dialect: m.Dialect, Coords: m.Coords, KeySource: src}, nil
+	out := ModelSpec{Name: name, Profile: rp, Price: m.Price, KeySource: src}
+	table := &actions.Dialects{}
+	if m.Dialect != "" {
+		if out.Dialect, err = table.Lookup(m.Dialect); err != nil {
+			return ModelSpec{}, fmt.Errorf("config: model %s: %w", name, err)
+		}
+		out.DialectKnown = true
+	} else {
+		out.Dialect, out.DialectKnown = table.ForModel(rp.Model)
+	}
+	if c, err := coordinates(m.Coords); err != nil {
+		return ModelSpec{}, fmt.Errorf("config: model %s: %w", name, err)
+	} else if c != nil {
+		out.Dialect.Coords = *c
+		out.DialectKnown = true
+	}
+	return out, nil
 }
 
 func (c *Config) modelNames() []string {

@@ -323,13 +323,22 @@ func showConfig(s *IOStreams, c *config.Config) error {
 					fmt.Fprintf(w, "%s\t%s\t%s\n", v.Key, v.Value, v.Pos)
 				}
 			}
-			key := "none needed"
+			key, speaks := "none needed", ""
 			if spec, err := c.Model(n, s.Getenv); err != nil {
 				key = "missing: " + err.Error()
-			} else if spec.Profile.APIKey != "" {
-				key = "[hidden] from " + spec.KeySource
+			} else {
+				if spec.Profile.APIKey != "" {
+					key = "[hidden] from " + spec.KeySource
+				}
+				speaks = spec.Dialect.Name + ", " + spec.Dialect.Coords.String()
+				if !spec.DialectKnown {
+					speaks += " (not in the built-in table: mobagent's json)"
+				}
 			}
 			fmt.Fprintf(w, "%s\t%s\t%s\n", pre+"key", key, "resolved")
+			if speaks != "" {
+				fmt.Fprintf(w, "%s\t%s\t%s\n", pre+"speaks", speaks, "resolved")
+			}
 		}
 	}
 	return w.Flush()

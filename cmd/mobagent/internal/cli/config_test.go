@@ -175,6 +175,7 @@ mcp:
 		"models.inline.api_key  [hidden]",
 		"models.cloud.key      [hidden] from $MY_OPENAI_KEY",
 		"models.inline.key     [hidden] from the config file",
+		"models.cloud.speaks   json, pixels of the image sent  resolved",
 	} {
 		if !strings.Contains(strings.Join(strings.Fields(got), " "), strings.Join(strings.Fields(want), " ")) {
 			t.Errorf("config show lacks %q:\n%s", want, got)
