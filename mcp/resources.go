@@ -79,16 +79,8 @@ func (s *Server) addRunResources(id, dir string) {
 // readRun serves one file of a run directory.
 func (s *Server) readRun(_ context.Context, req *sdk.ReadResourceRequest) (*sdk.ReadResourceResult, error) {
 	uri := req.Params.URI
-	rest, ok := strings.CutPrefix(uri, runScheme)
+	id, file, ok := parseRunURI(uri)
 	if !ok {
-		return nil, sdk.ResourceNotFoundError(uri)
-	}
-	id, file, ok := strings.Cut(rest, "/")
-	known := false
-	for _, f := range runFiles {
-		known = known || f == file
-	}
-	if !ok || !known {
 		return nil, sdk.ResourceNotFoundError(uri)
 	}
 	dir, _, err := s.runDir(id)
@@ -106,4 +98,23 @@ func (s *Server) readRun(_ context.Context, req *sdk.ReadResourceRequest) (*sdk.
 		c.Text = s.red.String(string(b))
 	}
 	return &sdk.ReadResourceResult{Contents: []*sdk.ResourceContents{c}}, nil
+}
+
+// parseRunURI splits mobagent://runs/ID/FILE, accepting only a run id and
+// one of runFiles, so no URI names a path outside a run directory.
+func parseRunURI(uri string) (id, file string, ok bool) {
+	rest, ok := strings.CutPrefix(uri, runScheme)
+	if !ok {
+		return "", "", false
+	}
+	id, file, ok = strings.Cut(rest, "/")
+	if !ok || !validRunID(id) {
+		return "", "", false
+	}
+	for _, f := range runFiles {
+		if f == file {
+			return id, file, true
+		}
+	}
+	return "", "", false
 }

@@ -152,6 +152,9 @@ func deviceToolsWithConfirmation(t *testing.T, protocol string) {
 	thread := textOf(res)
 	field := elementID(t, thread, `hint="Text message"`)
 	res = f.ok("mobile_type_keys", map[string]any{"device": dev, "text": "On my way, see you at 7", "submit": false, "element": field})
+	if !strings.Contains(textOf(res), `type "On my way, see you at 7" into element`) {
+		t.Errorf("the type result: %s", textOf(res))
+	}
 	typed := f.ok("mobile_list_elements_on_screen", map[string]any{"device": dev})
 	if !strings.Contains(textOf(typed), "On my way, see you at 7") {
 		t.Fatalf("the typed text is not on the new screen:\n%s", textOf(typed))

@@ -222,3 +222,33 @@ func TestConfigInitAndPath(t *testing.T) {
 		t.Errorf("config edit: exit %d", code)
 	}
 }
+
+// mcp takes its own section first, then the task defaults run_task uses.
+func TestMCPConfigKeys(t *testing.T) {
+	path := writeConfig(t, "task:\n  confirm: deny\n  max_steps: 9\n  runs_dir: runs\nmcp:\n  runs_dir: /srv/mcp-runs\n  http: 127.0.0.1:8765\n", 0o644)
+	io, _, _ := envStreams(map[string]string{})
+	var got *MCPOptions
+	cmd := newCmdMCP(NewFactory(io), func(_ context.Context, o *MCPOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"--config", path})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.Confirm != "deny" || got.MaxSteps != 9 || got.RunsDir != "/srv/mcp-runs" || got.HTTP != "127.0.0.1:8765" {
+		t.Errorf("mcp options %+v", got)
+	}
+	if got.Origins["mcp.confirm"] != "default" || !strings.HasSuffix(got.Origins["task.confirm"], ":2:12") {
+		t.Errorf("origins %v", got.Origins)
+	}
+	// mcp.confirm wins over task.confirm; a flag over both.
+	path = writeConfig(t, "task:\n  confirm: deny\nmcp:\n  confirm: approve\n", 0o644)
+	cmd = newCmdMCP(NewFactory(io), func(_ context.Context, o *MCPOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"--config", path})
+	if err := cmd.Execute(); err != nil || got.Confirm != "approve" || got.Origins["task.confirm"] != "overridden by mcp.confirm" {
+		t.Errorf("mcp.confirm over task.confirm: %q %v %v", got.Confirm, got.Origins, err)
+	}
+	cmd = newCmdMCP(NewFactory(io), func(_ context.Context, o *MCPOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"--config", path, "--confirm", "ask"})
+	if err := cmd.Execute(); err != nil || got.Confirm != "ask" {
+		t.Errorf("the flag over both: %q %v", got.Confirm, err)
+	}
+}

@@ -106,7 +106,9 @@ Logs go to stderr; over stdio, stdout carries only the protocol.`,
 			if err != nil {
 				return err
 			}
-			if opts.Origins, err = applyConfigs(cmd.Flags(), c, opts.IO.Getenv, mcpConfigKeys, taskConfigKeys); err != nil {
+			// mcp.* first; then the task defaults run_task uses (not
+			// task.runs_dir: the server's runs go to mcp.runs_dir).
+			if opts.Origins, err = applyConfigs(cmd.Flags(), c, opts.IO.Getenv, mcpConfigKeys, withoutKey(taskConfigKeys, "task.runs_dir")); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -182,6 +184,16 @@ func applyConfigs(fs *pflag.FlagSet, c *config.Config, getenv func(string) strin
 		}
 	}
 	return all, nil
+}
+
+func withoutKey(keys []configKey, key string) []configKey {
+	var out []configKey
+	for _, k := range keys {
+		if k.key != key {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // adbDevices lists and opens phones through the adb server.
