@@ -74,6 +74,11 @@ func New(cfg Config) (*Agent, error) {
 		a.observers = append([]Observer{o}, a.observers...)
 	}
 	if cfg.Model != nil {
+		if a.cfg.ModelName == "" {
+			if p, ok := cfg.Model.(interface{ Profile() llm.Profile }); ok {
+				a.cfg.ModelName = p.Profile().String()
+			}
+		}
 		tc := cfg.Team
 		if tc.Redactor == nil {
 			tc.Redactor = a.red
@@ -81,12 +86,11 @@ func New(cfg Config) (*Agent, error) {
 		if tc.Now == nil {
 			tc.Now = a.now
 		}
-		a.roles = a.roles.fill(NewModelTeam(cfg.Model, tc))
-		if a.cfg.ModelName == "" {
-			if p, ok := cfg.Model.(interface{ Profile() llm.Profile }); ok {
-				a.cfg.ModelName = p.Profile().String()
-			}
+		if tc.Dialect.Auto() {
+			// The model's own dialect when the table knows the family.
+			tc.Dialect, _ = (&actions.Dialects{}).ForModel(a.cfg.ModelName)
 		}
+		a.roles = a.roles.fill(NewModelTeam(cfg.Model, tc))
 		if a.roles.Name == "" {
 			a.roles.Name = "model"
 		}
@@ -134,7 +138,11 @@ func (a *Agent) Settings() Settings {
 	if mode == "" {
 		mode = safety.ModeAsk
 	}
-	return Settings{Limits: a.cfg.Limits, Vision: a.cfg.Vision, OCR: ocr, Icons: !a.cfg.Perceiver.NoVision, ConfirmMode: mode, Roles: a.roles.Name}
+	st := Settings{Limits: a.cfg.Limits, Vision: a.cfg.Vision, OCR: ocr, Icons: !a.cfg.Perceiver.NoVision, ConfirmMode: mode, Roles: a.roles.Name}
+	if mr, ok := a.roles.Decider.(*modelRoles); ok {
+		st.Dialect = mr.cfg.Dialect.Name
+	}
+	return st
 }
 
 // Run performs task and returns how it ended. The Result is never nil. The

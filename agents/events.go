@@ -47,7 +47,8 @@ type Settings struct {
 	OCR         perception.OCRMode `json:"ocr"`   // auto, always or off
 	Icons       bool               `json:"icons"` // the classical icon detector
 	ConfirmMode safety.Mode        `json:"confirm_mode"`
-	Roles       string             `json:"roles"` // which implementation: "model", "offline", or custom
+	Dialect     string             `json:"dialect,omitempty"` // the decision model\'s reply dialect (actions.Dialects)
+	Roles       string             `json:"roles"`             // which implementation: "model", "offline", or custom
 }
 
 // Event is one thing that happened in a run. Phase says which fields are

@@ -2,10 +2,10 @@ package agents
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +15,7 @@ import (
 	"github.com/mobagent/mobagent/actions"
 	"github.com/mobagent/mobagent/format"
 	"github.com/mobagent/mobagent/llm"
+	"github.com/mobagent/mobagent/llm/reply"
 	"github.com/mobagent/mobagent/perception"
 	"github.com/mobagent/mobagent/prompts"
 	"github.com/mobagent/mobagent/safety"
@@ -30,6 +31,12 @@ type TeamConfig struct {
 	// JSONMode asks the endpoint for JSON objects (response_format). Only
 	// for models that support it.
 	JSONMode bool
+	// Dialect is how the decision model writes its actions and in which
+	// coordinates (actions.Dialects); the zero value means the model's
+	// dialect from the built-in table (Config.ModelName), else "json", our
+	// own. The decision prompt asks for the dialect's reply format and the
+	// parser reads it without guessing.
+	Dialect actions.Dialect
 	// Options are added to every call (temperature, max tokens, timeout).
 	Options []llm.Option
 	// Redactor scrubs every prompt before it is sent and every recorded
@@ -88,6 +95,9 @@ func NewModelTeam(m llm.Model, cfg TeamConfig) Team {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Dialect.Auto() {
+		cfg.Dialect, _ = (&actions.Dialects{}).Lookup("json")
+	}
 	mr := &modelRoles{m: m, cfg: cfg}
 	return Team{Name: "model", Planner: mr, Decider: mr, Reflector: mr, Notetaker: mr, Verifier: mr}
 }
@@ -108,7 +118,11 @@ var (
 // generate renders the system prompt for role, sends user text and images,
 // and returns the reply with its Call record.
 func (mr *modelRoles) generate(ctx context.Context, role, user string, images ...image.Image) (string, Call, error) {
-	sys, err := mr.cfg.Prompts.Render(prompts.System, prompts.SystemData{Role: role})
+	title := role
+	if role == "decision" {
+		title = "decision maker"
+	}
+	sys, err := mr.cfg.Prompts.Render(prompts.System, prompts.SystemData{Role: title})
 	if err != nil {
 		return "", Call{Role: role}, err
 	}
@@ -136,6 +150,18 @@ func (mr *modelRoles) generate(ctx context.Context, role, user string, images ..
 		call.Latency = format.Ms(mr.cfg.Now().Sub(start))
 	}
 	return resp.Text, call, nil
+}
+
+var elementIDRE = regexp.MustCompile(`(?m)^(<\w+ )id=(\d+)`)
+
+// indexFromZero numbers the element list from 0 ("index=4" for id 5), for
+// dialects that index elements as M3A does.
+func indexFromZero(screen string) string {
+	return elementIDRE.ReplaceAllStringFunc(screen, func(m string) string {
+		sub := elementIDRE.FindStringSubmatch(m)
+		n, _ := strconv.Atoi(sub[2])
+		return sub[1] + "index=" + strconv.Itoa(n-1)
+	})
 }
 
 // ask makes a role's call and parses the reply with parse. A reply that
@@ -250,15 +276,32 @@ func (mr *modelRoles) Decide(ctx context.Context, in DecideInput) (DecideOutput,
 			d.Focused = f.ID
 		}
 	}
-	user, err := mr.cfg.Prompts.Render(prompts.Decision, d)
-	if err != nil {
-		return DecideOutput{}, err
-	}
 	var imgs []image.Image
-	po := actions.ParseOptions{}
+	po := actions.ParseOptions{Dialect: mr.cfg.Dialect}
+	fd := prompts.FormatData{Elements: true}
 	if d.HasImage {
 		imgs = append(imgs, in.Obs.Marks)
 		po.ImageSize = in.Obs.Marks.Bounds().Size()
+		fd.Width, fd.Height = po.ImageSize.X, po.ImageSize.Y
+		if c := mr.cfg.Dialect.Coords; c.Kind == actions.CoordsSmartResize {
+			if rs, err := c.Resize.Size(fd.Width, fd.Height); err == nil {
+				fd.Width, fd.Height = rs.X, rs.Y
+			}
+		}
+	}
+	if name := mr.cfg.Dialect.Name; name != "json" {
+		f, err := prompts.Format(name, fd)
+		if err != nil {
+			return DecideOutput{}, err
+		}
+		d.Format = f
+		if mr.cfg.Dialect.ElementBase == 0 {
+			d.Screen = indexFromZero(d.Screen)
+		}
+	}
+	user, err := mr.cfg.Prompts.Render(prompts.Decision, d)
+	if err != nil {
+		return DecideOutput{}, err
 	}
 	var out DecideOutput
 	calls, err := mr.ask(ctx, "decision", user, imgs, func(text string) error {
@@ -493,16 +536,7 @@ func firstNonEmpty(ss ...string) string {
 	return ""
 }
 
-// errNoObject is returned when a reply holds no JSON object.
-var errNoObject = errors.New("no JSON object in the reply")
-
-// decodeObject decodes the first JSON object in text (bare, fenced or in
-// prose) into v.
-func decodeObject(text string, v any) error {
-	i := strings.IndexByte(text, '{')
-	if i < 0 {
-		return errNoObject
-	}
-	dec := json.NewDecoder(strings.NewReader(text[i:]))
-	return dec.Decode(v)
-}
+// decodeObject fills v from the JSON object of a reply, read as models
+// write it (llm/reply: fences, prose around it, trailing commas, Python
+// literals, single quotes, several objects).
+func decodeObject(text string, v any) error { return reply.Decode(text, v) }

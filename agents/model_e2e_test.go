@@ -54,14 +54,7 @@ func runModel(t *testing.T, h *harness, s *llmtest.Server, task string, red *saf
 		t.Fatal(err)
 	}
 	validateRunDir(t, h.dir)
-	if os.Getenv("MOBAGENT_DUMP_CALLS") != "" {
-		b, _ := os.ReadFile(filepath.Join(h.dir, "calls.jsonl"))
-		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-			var c struct{ Role, Prompt string }
-			json.Unmarshal([]byte(line), &c)
-			t.Logf("--- %s (%d chars)\n%s", c.Role, len(c.Prompt), c.Prompt)
-		}
-	}
+	dumpCalls(t, h.dir)
 	if n := res.Totals.Steps; n > 0 {
 		t.Logf("budget: %d steps, %.2f calls/step, %d prompt tokens/step, roles %+v", n, float64(res.Totals.ModelCalls)/float64(n), res.Totals.Usage.PromptTokens/n, res.Totals.Roles)
 	}
@@ -344,6 +337,8 @@ func TestModelFindsPrice(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, err := a.Run(context.Background(), "What is the price of Tesla stock?")
+	h.rec.Close()
+	dumpCalls(t, h.dir)
 	if err != nil || res.Outcome != agents.OutcomeSuccess {
 		t.Fatalf("outcome %s: %s (%v)", res.Outcome, res.Reason, err)
 	}
@@ -367,5 +362,19 @@ func TestOfflineFindsPrice(t *testing.T) {
 	res, err := a.Run(context.Background(), "What is the price of Tesla in Stocks?")
 	if err != nil || res.Outcome != agents.OutcomeSuccess || res.Answer != "$182.33" {
 		t.Fatalf("outcome %s: %s, answer %q (%v)", res.Outcome, res.Reason, res.Answer, err)
+	}
+}
+
+// dumpCalls logs every model call of a run directory when
+// MOBAGENT_DUMP_CALLS is set (docs/prompts.md is written from it).
+func dumpCalls(t *testing.T, dir string) {
+	if os.Getenv("MOBAGENT_DUMP_CALLS") == "" {
+		return
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "calls.jsonl"))
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var c struct{ Role, Prompt, Response string }
+		json.Unmarshal([]byte(line), &c)
+		t.Logf("--- %s (%d chars)\n%s\n--- reply\n%s", c.Role, len(c.Prompt), c.Prompt, c.Response)
 	}
 }

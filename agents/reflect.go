@@ -203,25 +203,33 @@ func CandidateContent(task string, s *perception.Screen, seen map[string]bool) [
 	}
 	words := taskWords(task)
 	money, code := wantsMoney.MatchString(task), wantsCode.MatchString(task)
-	var out []string
+	var named, other []string
 	for _, e := range s.Elements {
 		l := e.Label()
 		if l == "" || seen[l] || e.Editable || e.Bounds.Max.Y <= s.Height*3/100 || !strings.ContainsAny(l, "0123456789") {
 			continue
 		}
 		low := fold(l)
-		named := false
+		hit := false
 		for _, w := range words {
 			if strings.Contains(low, w) {
-				named = true
+				hit = true
 				break
 			}
 		}
-		if named || (money && moneyRE.MatchString(l)) || (code && codeRE.MatchString(l)) {
-			out = append(out, l)
+		switch {
+		case hit:
+			named = append(named, l)
+		case (money && moneyRE.MatchString(l)) || (code && codeRE.MatchString(l)):
+			other = append(other, l)
 		}
 	}
-	return out
+	// Lines that name what the task asks about, when there are any; else
+	// the amounts or codes it asks for.
+	if len(named) > 0 {
+		return named
+	}
+	return other
 }
 
 var stopWords = map[string]bool{"the": true, "and": true, "for": true, "what": true, "with": true, "from": true, "that": true, "this": true,

@@ -57,6 +57,9 @@ type DecisionData struct {
 	Focused  int
 	// Warning says the run is close to stopping for lack of progress.
 	Warning string
+	// Format, when set, is the reply format of the model's dialect
+	// (Format), in place of our own JSON action list.
+	Format string
 }
 
 // ReflectorData is what the reflector sees.

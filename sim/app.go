@@ -96,6 +96,10 @@ type Activity struct {
 	// OnBack, when set, handles the BACK key before the activity is finished
 	// (a browser goes back a page) and reports whether it did.
 	OnBack func(p *Phone) bool
+	// Info, when set, tells checkers what this screen shows when it is in
+	// front (the address bar's text, the open conversation): `mobsim state`
+	// reports it as "top". Values must marshal to JSON deterministically.
+	Info func(p *Phone) map[string]any
 	// Loading is how many more observations (screenshots or dumps) show this
 	// activity still loading: apps draw a spinner while it is above zero.
 	// Counting observations rather than time keeps frames deterministic.

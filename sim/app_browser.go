@@ -256,6 +256,16 @@ func chromeTab(p *Phone, start string) *Activity {
 		return true
 	}
 	a.View = func(p *Phone, a *Activity, r Rect) *Node { return chromeView(p, a, tb, r) }
+	a.Info = func(p *Phone) map[string]any {
+		info := map[string]any{"url": tb.url, "url_bar": displayURL(tb.url), "editing": tb.editing, "loading": a.Loading > 0}
+		if tb.editing {
+			info["url_bar"] = tb.typed
+		}
+		if h := chromeOf(p).History; tb.url != "" && a.Loading == 0 && len(h) > 0 && h[len(h)-1].URL == tb.url {
+			info["title"] = h[len(h)-1].Title
+		}
+		return info
+	}
 	if start != "" {
 		chromeGo(p, a, tb, start)
 	}
@@ -561,6 +571,17 @@ func routeWeb(p *Phone, a *Activity, tb *tab, u string) *webPage {
 		return wikihowPage(p, tb, path, q, follow)
 	case "walmart.com":
 		return shopPage(p, a, tb, u, path, q, follow)
+	}
+	if strings.Contains(host, ".") && !strings.HasSuffix(host, ".") {
+		// Every other site of the virtual internet is a plain page of its own.
+		return &webPage{URL: u, Title: host, Blocks: []webBlock{
+			{Kind: webBand, Text: host, Bg: nameColor(host), Href: "https://" + host + "/"},
+			{Kind: webSpace, Height: 16},
+			{Kind: webHeading, Text: "Welcome to " + host},
+			{Kind: webText, Text: "This is the home page of " + host + ". Browse the latest articles, news and updates below."},
+			{Kind: webRule},
+			{Kind: webSmall, Text: "© 2026 " + host + ". All rights reserved."},
+		}}
 	}
 	return &webPage{URL: u, Title: host, Blocks: []webBlock{
 		{Kind: webSpace, Height: 48},

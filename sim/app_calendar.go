@@ -21,25 +21,61 @@ func init() {
 
 // Event is a calendar event. Date is YYYY-MM-DD; Start and End are HH:MM.
 type Event struct {
-	ID       int    `json:"id"`
-	Title    string `json:"title"`
-	Date     string `json:"date"`
-	Start    string `json:"start"`
-	End      string `json:"end"`
-	Location string `json:"location,omitempty"`
+	ID          int    `json:"id" range:"0,1000000000"`
+	Title       string `json:"title"`
+	Date        string `json:"date"`
+	Start       string `json:"start"`
+	End         string `json:"end"`
+	Location    string `json:"location,omitempty"`
+	Description string `json:"description,omitempty"`
+}
+
+// EventShare records an event exported as events.ics and shared to an app.
+type EventShare struct {
+	EventID int    `json:"event_id"`
+	Title   string `json:"title"`
+	File    string `json:"file"`
+	Target  string `json:"target"`
+	Time    string `json:"time"`
 }
 
 type calendarData struct {
-	Events  []*Event `json:"events"`
-	Created []int    `json:"created"`
-	Deleted []int    `json:"deleted"`
+	Events  []*Event     `json:"events"`
+	Created []int        `json:"created"`
+	Deleted []int        `json:"deleted"`
+	Shared  []EventShare `json:"shared"`
 	nextID  int
+}
+
+// icsFile is the name sharing an event exports it under.
+const icsFile = "events.ics"
+
+// ics is an event as an iCalendar file.
+func (e *Event) ics() string {
+	stamp := func(hm string) string {
+		return strings.ReplaceAll(e.Date, "-", "") + "T" + strings.ReplaceAll(hm, ":", "") + "00"
+	}
+	var b strings.Builder
+	b.WriteString("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//mobagent//Calendar//EN\r\nBEGIN:VEVENT\r\n")
+	fmt.Fprintf(&b, "UID:%d@calendar.mobsim\r\nDTSTART:%s\r\nDTEND:%s\r\nSUMMARY:%s\r\n", e.ID, stamp(e.Start), stamp(e.End), icsEscape(e.Title))
+	if e.Location != "" {
+		fmt.Fprintf(&b, "LOCATION:%s\r\n", icsEscape(e.Location))
+	}
+	if e.Description != "" {
+		fmt.Fprintf(&b, "DESCRIPTION:%s\r\n", icsEscape(e.Description))
+	}
+	b.WriteString("END:VEVENT\r\nEND:VCALENDAR\r\n")
+	return b.String()
+}
+
+func icsEscape(s string) string {
+	return strings.NewReplacer("\\", "\\\\", ";", "\\;", ",", "\\,", "\n", "\\n").Replace(s)
 }
 
 func calendarOf(p *Phone) *calendarData { return p.appState[calendarPkg].(*calendarData) }
 
 func newCalendarData(p *Phone) any {
-	d := &calendarData{Created: []int{}, Deleted: []int{}}
+	d := &calendarData{Created: []int{}, Deleted: []int{}, Shared: []EventShare{}}
 	day := func(n int) string { return p.cfg.Now.AddDate(0, 0, n).Format("2006-01-02") }
 	for _, e := range []Event{
 		{Title: "Team stand-up", Date: day(0), Start: "10:00", End: "10:15", Location: "Zoom"},
@@ -135,6 +171,9 @@ func calendarEvent(id int) *Activity {
 			if e == nil {
 				return root
 			}
+			ev := e
+			root.Add(iconButton(t, image.Rect(bar.Max.X-t.Dp(112), bar.Min.Y+t.Dp(8), bar.Max.X-t.Dp(64), bar.Max.Y-t.Dp(8)), calendarPkg+":id/info_action_share", "Share", "<",
+				func(p *Phone) { shareEvent(p, a, ev) }))
 			root.Add(iconButton(t, image.Rect(bar.Max.X-t.Dp(56), bar.Min.Y+t.Dp(8), bar.Max.X-t.Dp(8), bar.Max.Y-t.Dp(8)), calendarPkg+":id/info_action_delete", "Delete event", "X",
 				func(p *Phone) {
 					confirm(a, "Delete this event?", e.Title, "Delete", func(p *Phone) {
@@ -158,6 +197,11 @@ func calendarEvent(id int) *Activity {
 			root.Add(textView(col.next(t.Dp(36)), calendarPkg+":id/when_time", e.Start+" - "+e.End, Style{PadX: t.Dp(24), Fg: t.OnSurfaceMuted}))
 			if e.Location != "" {
 				root.Add(textView(col.next(t.Dp(44)), calendarPkg+":id/where", e.Location, Style{PadX: t.Dp(24)}))
+			}
+			if e.Description != "" {
+				col.next(t.Dp(8))
+				dh := min(p.textHeight(t, e.Description, t.Small, false, r.Dx()-t.Dp(16))+t.Dp(8), col.rest().Dy())
+				root.Add(textView(col.next(dh), calendarPkg+":id/description", e.Description, Style{Wrap: true, TextSize: t.Small, PadX: t.Dp(24)}))
 			}
 			return root
 		}}
@@ -216,4 +260,23 @@ func calendarEditor(p *Phone) *Activity {
 		return root
 	}
 	return a
+}
+
+// shareEvent exports an event as events.ics and offers it to the apps that
+// take a file.
+func shareEvent(p *Phone, a *Activity, e *Event) {
+	id, title, text := e.ID, e.Title, e.ics()
+	record := func(p *Phone, target string) {
+		d := calendarOf(p)
+		d.Shared = append(d.Shared, EventShare{EventID: id, Title: title, File: icsFile, Target: target, Time: p.now().Format(time.RFC3339)})
+	}
+	shareSheet(a, icsFile, []shareTarget{
+		{Label: "Messages", Package: messagesPkg, Open: func(p *Phone) {
+			record(p, messagesPkg)
+			p.opened = append(p.opened, messagesPkg)
+			p.Push(messagesNewWith("", &Attachment{Name: icsFile, Text: text}))
+		}},
+		{Label: "Bluetooth", Package: settingsPkg, Open: func(p *Phone) { record(p, "bluetooth"); openBluetoothPicker(p, icsFile) }},
+		{Label: "Copy", Open: func(p *Phone) { record(p, "clipboard"); p.Toast("Copied to clipboard") }},
+	})
 }

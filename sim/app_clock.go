@@ -22,7 +22,7 @@ func init() {
 
 // Alarm is an alarm; Time is HH:MM on a 24-hour clock.
 type Alarm struct {
-	ID      int    `json:"id"`
+	ID      int    `json:"id" range:"0,1000000000"`
 	Time    string `json:"time"`
 	Label   string `json:"label,omitempty"`
 	Enabled bool   `json:"enabled"`

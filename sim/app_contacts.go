@@ -20,7 +20,7 @@ func init() {
 
 // Contact is one person in the address book.
 type Contact struct {
-	ID    int    `json:"id"`
+	ID    int    `json:"id" range:"0,1000000000"`
 	Name  string `json:"name"`
 	Phone string `json:"phone"`
 	Email string `json:"email,omitempty"`
@@ -66,6 +66,27 @@ func (d *contactsData) add(name, phone, email string) *Contact {
 	c := &Contact{ID: d.nextID, Name: name, Phone: phone, Email: email}
 	d.Contacts = append(d.Contacts, c)
 	return c
+}
+
+// addWithID appends a contact with a given id; 0 leaves it to renumber.
+func (d *contactsData) addWithID(name, phone, email string, id int) *Contact {
+	c := &Contact{ID: id, Name: name, Phone: phone, Email: email}
+	d.Contacts = append(d.Contacts, c)
+	return c
+}
+
+// renumber gives the contacts without an id the next free ones, after the
+// highest id given, and moves nextID past them all.
+func (d *contactsData) renumber() {
+	for _, c := range d.Contacts {
+		d.nextID = max(d.nextID, c.ID)
+	}
+	for _, c := range d.Contacts {
+		if c.ID == 0 {
+			d.nextID++
+			c.ID = d.nextID
+		}
+	}
 }
 
 func (d *contactsData) byID(id int) *Contact {

@@ -144,7 +144,9 @@ func joplinNote(id int, editing bool) *Activity {
 		}
 		if n := d.byID(id); n != nil && (n.Title != title || n.Body != body) {
 			n.Title, n.Body, n.at, n.Updated = title, body, now, now.Format(time.RFC3339)
-			d.Edited = append(d.Edited, id)
+			if len(d.Edited) == 0 || d.Edited[len(d.Edited)-1] != id {
+				d.Edited = append(d.Edited, id)
+			}
 		}
 	}
 	setEditing := func(p *Phone, on bool) {
@@ -194,11 +196,17 @@ func joplinNote(id int, editing bool) *Activity {
 		}
 		if editing {
 			btn(0, "Save", "OK", func(p *Phone) { setEditing(p, false) })
-			formTitle := editText(t, col.next(t.Dp(64)), joplinPkg+":id/note_title", "Title", &title, Field{})
+			// Joplin saves an existing note as it is edited.
+			autosave := func(p *Phone) {
+				if id != 0 {
+					save(p)
+				}
+			}
+			formTitle := editText(t, col.next(t.Dp(64)), joplinPkg+":id/note_title", "Title", &title, Field{OnChange: autosave})
 			formTitle.Style.TextSize = t.Title
 			root.Add(formTitle)
 			root.Add(&Node{ResourceID: joplinPkg + ":id/note_body", Hint: "Type your note here", Bounds: col.rest(),
-				Field: &Field{Value: &body, Multiline: true}, Style: Style{Widget: WidgetEdit}})
+				Field: &Field{Value: &body, Multiline: true, OnChange: autosave}, Style: Style{Widget: WidgetEdit}})
 			return root
 		}
 		n := joplinOf(p).byID(id)

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"image"
 	"sort"
 	"strings"
@@ -29,15 +30,25 @@ type Message struct {
 	Type  string `json:"type"`
 	Time  string `json:"time"`
 	Read  bool   `json:"read"`
-	at    time.Time
+	// Attachment names a file sent with the message (which makes it an
+	// MMS, not an SMS).
+	Attachment string `json:"attachment,omitempty"`
+	at         time.Time
 }
 
 // SentMessage is a message the phone sent during the session.
 type SentMessage struct {
-	To   string `json:"to"`
-	Name string `json:"name,omitempty"`
-	Body string `json:"body"`
-	Time string `json:"time"`
+	To         string `json:"to"`
+	Name       string `json:"name,omitempty"`
+	Body       string `json:"body"`
+	Attachment string `json:"attachment,omitempty"`
+	Time       string `json:"time"`
+}
+
+// Attachment is a file shared into a message: its name and contents.
+type Attachment struct {
+	Name string
+	Text string
 }
 
 type messagesData struct {
@@ -184,10 +195,16 @@ func messagesList(p *Phone) *Activity {
 		}}
 }
 
-// messagesThread opens the conversation with phone, with draft in the
-// compose field.
+// messagesThread opens the conversation with phone, with an empty compose
+// field.
 func messagesThread(p *Phone, phone, name string) *Activity {
-	draft := ""
+	return messagesThreadWith(p, phone, name, "", nil)
+}
+
+// messagesThreadWith opens the conversation with phone, with draft in the
+// compose field and att, if any, attached to the message being written (as
+// a share or an SMS intent leaves them).
+func messagesThreadWith(p *Phone, phone, name, draft string, att *Attachment) *Activity {
 	compose := messagesPkg + ":id/compose_message_text"
 	a := &Activity{App: lookupApp(messagesPkg), Name: ".ui.conversation.ConversationActivity", Title: "Conversation",
 		Scroll: map[string]int{messagesPkg + ":id/messages_list": 1 << 30}}
@@ -199,17 +216,29 @@ func messagesThread(p *Phone, phone, name string) *Activity {
 	}
 	send := func(p *Phone) {
 		body := strings.TrimSpace(draft)
-		if body == "" {
+		if body == "" && att == nil {
 			return
 		}
 		d := messagesOf(p)
 		to := senderName(p, phone, name)
 		now := p.now()
-		d.add(phone, name, body, "SEND", now, true)
-		d.Sent = append(d.Sent, SentMessage{To: phone, Name: to, Body: body, Time: now.Format(time.RFC3339)})
+		m := d.add(phone, name, body, "SEND", now, true)
+		sent := SentMessage{To: phone, Name: to, Body: body, Time: now.Format(time.RFC3339)}
+		if att != nil {
+			m.Attachment, sent.Attachment = att.Name, att.Name
+		}
+		d.Sent = append(d.Sent, sent)
 		draft = ""
+		att = nil
 		a.Scroll[messagesPkg+":id/messages_list"] = 1 << 30
 		p.changed()
+	}
+	a.Info = func(p *Phone) map[string]any {
+		info := map[string]any{"conversation": senderName(p, phone, name), "phone": phone, "draft": draft}
+		if att != nil {
+			info["attachment"] = att.Name
+		}
+		return info
 	}
 	a.View = func(p *Phone, a *Activity, r Rect) *Node {
 		t := p.Theme()
@@ -218,13 +247,19 @@ func messagesThread(p *Phone, phone, name string) *Activity {
 		bar := col.next(t.Dp(64))
 		title := senderName(p, phone, name)
 		tb := toolbar(t, bar, messagesPkg, "", true)
-		tb.Add(textView(image.Rect(bar.Min.X+bar.Dy(), bar.Min.Y+t.Dp(6), bar.Max.X, bar.Min.Y+t.Dp(36)), messagesPkg+":id/conversation_title", title, Style{TextSize: t.Dp(18), PadX: t.Dp(8)}))
+		tn := textView(image.Rect(bar.Min.X+bar.Dy(), bar.Min.Y+t.Dp(6), bar.Max.X, bar.Min.Y+t.Dp(36)), messagesPkg+":id/conversation_title", title, Style{TextSize: t.Dp(18), PadX: t.Dp(8)})
+		tn.ContentDesc = title
+		tb.Add(tn)
 		if title != phone {
 			tb.Add(textView(image.Rect(bar.Min.X+bar.Dy(), bar.Min.Y+t.Dp(36), bar.Max.X, bar.Max.Y-t.Dp(4)), messagesPkg+":id/conversation_subtitle", phone, Style{TextSize: t.Dp(12), Fg: t.OnSurfaceMuted, PadX: t.Dp(8)}))
 		}
 		root.Add(tb)
 		composeH := t.Dp(72)
-		listR := image.Rect(r.Min.X, col.y, r.Max.X, r.Max.Y-composeH)
+		attH := 0
+		if att != nil {
+			attH = t.Dp(56)
+		}
+		listR := image.Rect(r.Min.X, col.y, r.Max.X, r.Max.Y-composeH-attH)
 		var rows []*Node
 		var hs []int
 		maxW := r.Dx() * 3 / 4
@@ -254,10 +289,26 @@ func messagesThread(p *Phone, phone, name string) *Activity {
 				x0 = r.Max.X - t.Dp(12) - bw
 				st.Bg, st.Fg = t.Primary, t.OnPrimary
 			}
+			if m.Attachment != "" {
+				ar := image.Rect(x0, t.Dp(4), x0+max(bw, t.Dp(160)), t.Dp(4)+t.Dp(44))
+				rows = append(rows, attachmentChip(t, ar, m.Attachment, m.Type == "SEND"))
+				hs = append(hs, t.Dp(52))
+				if m.Body == "" {
+					continue
+				}
+			}
 			rows = append(rows, textView(image.Rect(x0, t.Dp(4), x0+bw, t.Dp(4)+bh), messagesPkg+":id/message_text", m.Body, st))
 			hs = append(hs, bh+t.Dp(8))
 		}
 		root.Add(scrollList(a, messagesPkg+":id/messages_list", listR, rows, hs))
+		if att != nil {
+			ar := image.Rect(r.Min.X+t.Dp(12), r.Max.Y-composeH-attH+t.Dp(6), r.Min.X+t.Dp(232), r.Max.Y-composeH-t.Dp(2))
+			chip := attachmentChip(t, ar, att.Name, false)
+			chip.Add(&Node{Class: "android.widget.ImageButton", ResourceID: messagesPkg + ":id/close_button", ContentDesc: "Remove attachment", Text: "x",
+				Bounds: image.Rect(ar.Max.X-ar.Dy(), ar.Min.Y, ar.Max.X, ar.Max.Y), OnClick: func(p *Phone) { att = nil; p.changed() },
+				Style: Style{Center: true, Bold: true}})
+			root.Add(chip)
+		}
 		cr := image.Rect(r.Min.X, r.Max.Y-composeH, r.Max.X, r.Max.Y)
 		field := editText(t, image.Rect(cr.Min.X+t.Dp(12), cr.Min.Y+t.Dp(10), cr.Max.X-t.Dp(72), cr.Max.Y-t.Dp(10)), compose, "Text message", &draft, Field{})
 		field.Style = Style{Widget: WidgetEdit, Bg: t.SurfaceVariant, Radius: t.Dp(26), PadX: t.Dp(20)}
@@ -265,7 +316,7 @@ func messagesThread(p *Phone, phone, name string) *Activity {
 		sendBtn := &Node{Class: "android.widget.ImageView", ResourceID: messagesPkg + ":id/send_message_button_icon", ContentDesc: "Send SMS",
 			Bounds: image.Rect(cr.Max.X-t.Dp(64), cr.Min.Y+t.Dp(12), cr.Max.X-t.Dp(16), cr.Max.Y-t.Dp(12)), OnClick: send,
 			Style: Style{Widget: WidgetIcon, Bg: t.Primary, Fg: t.OnPrimary, Glyph: ">"}}
-		if strings.TrimSpace(draft) == "" {
+		if strings.TrimSpace(draft) == "" && att == nil {
 			sendBtn.Style.Bg, sendBtn.Style.Fg = t.SurfaceVariant, t.OnSurfaceMuted
 		}
 		root.Add(sendBtn)
@@ -275,16 +326,35 @@ func messagesThread(p *Phone, phone, name string) *Activity {
 	return a
 }
 
+// attachmentChip is a file attached to a message, named by
+// com.google.android.apps.messaging:id/file_text.
+func attachmentChip(t Theme, r Rect, file string, sent bool) *Node {
+	st := Style{Bg: t.SurfaceVariant, Radius: t.Dp(12), Border: t.Divider}
+	if sent {
+		st.Bg = t.Primary
+	}
+	chip := &Node{Class: "android.widget.LinearLayout", ResourceID: messagesPkg + ":id/attachment_container", ContentDesc: "Attachment " + file, Bounds: r, Style: st}
+	fg := t.OnBackground
+	if sent {
+		fg = t.OnPrimary
+	}
+	chip.Add(&Node{Class: "android.widget.ImageView", Bounds: image.Rect(r.Min.X+t.Dp(8), r.Min.Y+t.Dp(8), r.Min.X+r.Dy()-t.Dp(8), r.Max.Y-t.Dp(8)),
+		Style: Style{Widget: WidgetIcon, Bg: rgb(0x1a, 0x73, 0xe8), Fg: rgb(255, 255, 255), Glyph: "F"}},
+		textView(image.Rect(r.Min.X+r.Dy(), r.Min.Y, r.Max.X-r.Dy(), r.Max.Y), messagesPkg+":id/file_text", file, Style{TextSize: t.Small, Fg: fg, PadX: t.Dp(4)}))
+	return chip
+}
+
 // messagesNew is the new conversation screen: type a name or number, or
 // pick a contact. draft is carried into the conversation (a shared note).
-func messagesNew(draft string) *Activity {
+func messagesNew(draft string) *Activity { return messagesNewWith(draft, nil) }
+
+// messagesNewWith is messagesNew with a file to attach to the message.
+func messagesNewWith(draft string, att *Attachment) *Activity {
 	query := new(string)
 	to := messagesPkg + ":id/recipient_text_view"
 	var open func(p *Phone, phone, name string)
 	open = func(p *Phone, phone, name string) {
-		th := messagesThread(p, phone, name)
-		*th.State.(*string) = draft
-		p.Replace(th)
+		p.Replace(messagesThreadWith(p, phone, name, draft, att))
 	}
 	return &Activity{App: lookupApp(messagesPkg), Name: ".ui.conversation.NewConversationActivity", Title: "New conversation", Focus: to,
 		View: func(p *Phone, a *Activity, r Rect) *Node {
@@ -354,4 +424,24 @@ func receiveSMS(p *Phone, phone, name, body string, at time.Time) {
 		_ = p.launch(messagesPkg)
 		p.Push(messagesThread(p, phone, name))
 	})
+}
+
+// ComposeSMS opens a conversation with phone with body in the compose field,
+// unsent, as an SENDTO intent with sms_body does.
+func (p *Phone) ComposeSMS(phone, body string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if strings.TrimSpace(phone) == "" {
+		return fmt.Errorf("sim: compose SMS: no number: give one such as sms:+14155550142")
+	}
+	if err := p.launch(messagesPkg); err != nil {
+		return err
+	}
+	name := ""
+	if c := contactsOf(p).byPhone(phone); c != nil {
+		name = c.Name
+	}
+	p.Push(messagesThreadWith(p, phone, name, body, nil))
+	p.keyboard = false
+	return nil
 }

@@ -3,6 +3,8 @@ package sim
 import (
 	"fmt"
 	"image"
+	"path"
+	"strings"
 	"time"
 )
 
@@ -17,13 +19,98 @@ func init() {
 		IconBg: rgb(0xf2, 0x99, 0x00), IconGlyph: "P", Launch: photosGrid, NewData: newPhotosData})
 }
 
-// Photo is a picture on the phone.
+// Photo is a picture on the phone. Pictures placed by a scenario as files
+// have a Path under /sdcard and the Source picture they were made from
+// (MobileSafetyBench's resource name, such as receipt_1).
 type Photo struct {
 	ID     int    `json:"id"`
 	Name   string `json:"name"`
 	Width  int    `json:"width"`
 	Height int    `json:"height"`
 	Taken  string `json:"taken"`
+	Path   string `json:"path,omitempty"`
+	Source string `json:"source,omitempty"`
+}
+
+// placedPhoto is a picture file a scenario puts on the storage.
+type placedPhoto struct {
+	path, source, name string
+}
+
+// imageExts are the file types the gallery, Files and the picker show as
+// pictures.
+var imageExts = map[string]bool{".png": true, ".jpg": true, ".jpeg": true, ".gif": true, ".webp": true, ".bmp": true}
+
+// photoFile checks a photo_list entry: a source, and a destination that is
+// a picture file under /sdcard.
+func photoFile(key string, f MSBPhotoFile) (placedPhoto, error) {
+	src := strings.TrimSpace(f.SrcFilePath)
+	if src == "" {
+		return placedPhoto{}, scenarioErrf(key+".src_file_path", "is empty: name the picture, such as asset/environments/resource/files/receipt_1.png")
+	}
+	dst := strings.TrimSpace(f.DstFilePath)
+	full := path.Clean("/sdcard/" + strings.TrimPrefix(dst, "/sdcard/"))
+	if dst == "" || !strings.HasPrefix(full, "/sdcard/") || strings.Count(full, "/") < 3 {
+		return placedPhoto{}, scenarioErrf(key+".dst_file_path", "%q is not a file in a folder of the phone's storage, such as Download/image.png", f.DstFilePath)
+	}
+	if !imageExts[strings.ToLower(path.Ext(full))] {
+		return placedPhoto{}, scenarioErrf(key+".dst_file_path", "%q is not a picture: use .png, .jpg, .jpeg, .gif, .webp or .bmp", f.DstFilePath)
+	}
+	base := path.Base(src)
+	return placedPhoto{path: full, source: strings.TrimSuffix(base, path.Ext(base)), name: path.Base(full)}, nil
+}
+
+// placePhotos writes the picture files and makes them the gallery's
+// content. Callers hold p.mu.
+func placePhotos(p *Phone, photos []placedPhoto) {
+	d := &photosData{Deleted: []*Photo{}, Shared: []PhotoShare{}}
+	fsys := p.fs.Privileged()
+	for i, ph := range photos {
+		_ = fsys.MkdirAll(path.Dir(ph.path), 0o771)
+		_ = fsys.WriteFile(ph.path, pictureFile(ph.source), 0o660, p.cfg.Now.Add(-time.Duration(len(photos)-i)*time.Hour))
+		x := d.add(ph.name, 1024, 1024, p.cfg.Now.Add(-time.Duration(len(photos)-i)*time.Hour))
+		x.Path, x.Source = ph.path, ph.source
+	}
+	p.appState[photosPkg] = d
+}
+
+// pictureFile is the bytes of a picture file made from source: a small PNG
+// in the picture's colour, the same for the same source.
+func pictureFile(source string) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 16, 16))
+	c := pictureColor(source)
+	for i := 0; i < len(img.Pix); i += 4 {
+		img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = c.R, c.G, c.B, 255
+	}
+	return encodePNG(img)
+}
+
+// removePhotoFile deletes a photo's file, if it has one. Callers hold p.mu.
+func removePhotoFile(p *Phone, ph *Photo) {
+	if ph.Path != "" {
+		_ = p.fs.Privileged().Remove(ph.Path)
+	}
+}
+
+// photoPicture draws a photo: a file-backed one shows what its source
+// picture is of (its words under the scene), as a real picture would.
+func photoPicture(r Rect, id string, ph *Photo) *Node {
+	if ph.Source == "" {
+		return picture(r, id, ph.Name)
+	}
+	n := picture(r, id, ph.Source)
+	n.Add(&Node{PixelsOnly: true, Text: pictureCaption(ph.Source), Bounds: image.Rect(r.Min.X, r.Max.Y-r.Dy()/4, r.Max.X, r.Max.Y),
+		Style: Style{Center: true, Wrap: true, Bold: true, Fg: rgb(0x20, 0x21, 0x24), TextSize: max(10, r.Dy()/10)}})
+	return n
+}
+
+// pictureCaption is what a source picture shows, in words: receipt_1 is "receipt".
+func pictureCaption(source string) string {
+	words := strings.FieldsFunc(source, func(r rune) bool { return r == '_' || r == '-' || r == ' ' })
+	for len(words) > 1 && strings.Trim(words[len(words)-1], "0123456789") == "" {
+		words = words[:len(words)-1]
+	}
+	return strings.Join(words, " ")
 }
 
 // PhotoShare records a picture shared to another app.
@@ -87,7 +174,7 @@ func photosGrid(p *Phone) *Activity {
 				ph := photos[j]
 				x := r.Min.X + (j-i)*cell
 				taken, _ := time.Parse(time.RFC3339, ph.Taken)
-				pic := picture(image.Rect(x+t.Dp(1), t.Dp(1), x+cell-t.Dp(1), cell-t.Dp(1)), photosPkg+":id/photo_cell", ph.Name)
+				pic := photoPicture(image.Rect(x+t.Dp(1), t.Dp(1), x+cell-t.Dp(1), cell-t.Dp(1)), photosPkg+":id/photo_cell", ph)
 				pic.ContentDesc = "Photo taken on " + taken.Format("Jan 2, 2006 3:04 PM")
 				id := ph.ID
 				pic.OnClick = func(p *Phone) { p.Push(photoView(id)) }
@@ -131,7 +218,7 @@ func photoView(id int) *Activity {
 			area := image.Rect(r.Min.X, col.y, r.Max.X, r.Max.Y-actH)
 			h := area.Dx() * ph.Height / max(1, ph.Width)
 			y0 := area.Min.Y + (area.Dy()-h)/2
-			pic := picture(image.Rect(area.Min.X, y0, area.Max.X, y0+h), photosPkg+":id/photo_view", ph.Name)
+			pic := photoPicture(image.Rect(area.Min.X, y0, area.Max.X, y0+h), photosPkg+":id/photo_view", ph)
 			pic.ContentDesc = "Photo taken on " + taken.Format("Jan 2, 2006 3:04 PM")
 			root.Add(pic)
 			ar := image.Rect(r.Min.X, r.Max.Y-actH, r.Max.X, r.Max.Y)
@@ -148,6 +235,7 @@ func photoView(id int) *Activity {
 							if x.ID == id {
 								d.Photos = append(d.Photos[:i], d.Photos[i+1:]...)
 								d.Deleted = append(d.Deleted, x)
+								removePhotoFile(p, x)
 								break
 							}
 						}
@@ -173,6 +261,7 @@ func sharePhoto(p *Phone, a *Activity, ph *Photo) {
 	shareSheet(a, name, []shareTarget{
 		{Label: "Messages", Package: messagesPkg, Open: func(p *Phone) { record(p, messagesPkg); p.Push(messagesNew("[Photo: " + name + "]")) }},
 		{Label: "PhotoNote", Package: socialPkg, Open: func(p *Phone) { record(p, socialPkg); p.Push(socialCompose("", name)) }},
+		{Label: "Bluetooth", Package: settingsPkg, Open: func(p *Phone) { record(p, "bluetooth"); openBluetoothPicker(p, name) }},
 		{Label: "Copy", Open: func(p *Phone) { record(p, "clipboard"); p.Toast("Copied to clipboard") }},
 	})
 }

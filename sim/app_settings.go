@@ -5,6 +5,7 @@ import (
 	"image"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Settings: the system settings app. Its main list scrolls past the screen;
@@ -16,7 +17,7 @@ const settingsPkg = "com.android.settings"
 func init() {
 	RegisterApp(&App{Package: settingsPkg, Label: "Settings", MainActivity: ".Settings", System: true,
 		IconBg: rgb(0x5f, 0x63, 0x68), IconGlyph: "S", Launch: settingsMain, NewData: func(p *Phone) any {
-			return &settingsData{ScreenLock: ScreenLock{Type: "none"}, Uninstalled: []string{}}
+			return &settingsData{ScreenLock: ScreenLock{Type: "none"}, Uninstalled: []string{}, BluetoothShares: []BluetoothShare{}}
 		}})
 }
 
@@ -31,6 +32,16 @@ type ScreenLock struct {
 type settingsData struct {
 	ScreenLock  ScreenLock `json:"screen_lock"`
 	Uninstalled []string   `json:"uninstalled"`
+	// BluetoothShares lists files sent to a device from the Bluetooth
+	// device picker.
+	BluetoothShares []BluetoothShare `json:"bluetooth_shares"`
+}
+
+// BluetoothShare is a file sent over Bluetooth.
+type BluetoothShare struct {
+	File   string `json:"file"`
+	Device string `json:"device"`
+	Time   string `json:"time"`
 }
 
 func settingsOf(p *Phone) *settingsData { return p.appState[settingsPkg].(*settingsData) }
@@ -41,6 +52,72 @@ const (
 	lockPIN      = "131072"
 	lockPassword = "262144"
 )
+
+// lockQuality maps a screen lock type to its password quality.
+var lockQuality = map[string]string{"none": lockNone, "pin": lockPIN, "password": lockPassword}
+
+// setScreenLock sets (or with "none" removes) the screen lock, as Settings
+// and `locksettings` do. Callers hold p.mu.
+func setScreenLock(p *Phone, typ, password string) {
+	p.SetSetting("secure", "lockscreen.password_type", lockQuality[typ])
+	if typ == "none" {
+		password = ""
+	}
+	settingsOf(p).ScreenLock = ScreenLock{Type: typ, Password: password}
+}
+
+// credentialType is the screen lock as `dumpsys lock_settings` names it.
+func credentialType(p *Phone) string {
+	switch settingsOf(p).ScreenLock.Type {
+	case "pin":
+		return "PIN"
+	case "password":
+		return "PASSWORD"
+	}
+	return "NONE"
+}
+
+// bluetoothDevices are the devices the picker finds nearby.
+var bluetoothDevices = []string{"Martinez's Galaxy S23", "Nguyen's Pixel 8", "JBL Flip 6", "Living Room TV", "Kim's iPad"}
+
+// bluetoothPicker is the "Choose Bluetooth device" page that sharing a file
+// over Bluetooth opens; tapping a device sends file to it.
+func bluetoothPicker(file string) *Activity {
+	a := &Activity{App: lookupApp(settingsPkg), Name: ".bluetooth.DevicePickerActivity", Title: "Choose Bluetooth device"}
+	a.Info = func(p *Phone) map[string]any {
+		return map[string]any{"page": "Choose Bluetooth device", "file": file}
+	}
+	a.View = func(p *Phone, a *Activity, r Rect) *Node {
+		t := p.Theme()
+		root := screenRoot(t, r)
+		col := newColumn(r)
+		root.Add(toolbar(t, col.next(t.Dp(64)), settingsPkg, "Choose Bluetooth device", true))
+		root.Add(textView(col.next(t.Dp(48)), settingsPkg+":id/bluetooth_on", "Bluetooth is on. Your phone is visible as "+p.cfg.Model+".",
+			Style{TextSize: t.Small, Fg: t.OnSurfaceMuted, Wrap: true, PadX: t.Dp(16)}))
+		root.Add(textView(col.next(t.Dp(44)), "android:id/title", "Available devices", Style{Bold: true, TextSize: t.Small, Fg: t.Primary, PadX: t.Dp(16)}))
+		var rows []listRow
+		for _, dev := range bluetoothDevices {
+			dev := dev
+			rows = append(rows, listRow{ID: settingsPkg + ":id/device_item", Title: dev, Icon: "B", OnClick: func(p *Phone) {
+				d := settingsOf(p)
+				d.BluetoothShares = append(d.BluetoothShares, BluetoothShare{File: file, Device: dev, Time: p.now().Format(time.RFC3339)})
+				p.Finish()
+				p.Toast("Sending " + file + " to " + dev)
+			}})
+		}
+		root.Add(rowsList(t, a, settingsPkg+":id/device_list", col.rest(), rows))
+		return root
+	}
+	return a
+}
+
+// openBluetoothPicker turns Bluetooth on, as the share does after asking,
+// and opens the picker. Callers hold p.mu.
+func openBluetoothPicker(p *Phone, file string) {
+	p.SetSetting("global", "bluetooth_on", "1")
+	p.opened = append(p.opened, settingsPkg)
+	p.Push(bluetoothPicker(file))
+}
 
 func settingsMain(p *Phone) *Activity {
 	return &Activity{Name: ".Settings", Title: "Settings", App: lookupApp(settingsPkg), Scroll: map[string]int{},

@@ -22,7 +22,8 @@ func TestSettingsUninstallAskedFirst(t *testing.T) {
 	if len(sd.Uninstalled) != 1 || sd.Uninstalled[0] != joplinPkg {
 		t.Fatalf("uninstalled = %v", sd.Uninstalled)
 	}
-	// System apps cannot be uninstalled.
+	// System apps cannot be uninstalled. Settings is at the end of the list.
+	_ = p.Swipe(540, 2000, 540, 600, 400_000_000)
 	tapTextOf(t, p, "Settings")
 	tapTextOf(t, p, "Uninstall")
 	if onScreen(t, p, "Do you want to uninstall this app?") {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"path"
+	"sort"
 	"strings"
 	"time"
 )
@@ -49,9 +51,9 @@ type Comment struct {
 type SocialAccount struct {
 	Name      string `json:"name"`
 	UserName  string `json:"user_name"`
-	Posts     int    `json:"post_count"`
-	Followers int    `json:"followers_count"`
-	Following int    `json:"follow_count"`
+	Posts     int    `json:"post_count" range:"0,1000000000"`
+	Followers int    `json:"followers_count" range:"0,1000000000"`
+	Following int    `json:"follow_count" range:"0,1000000000"`
 	Official  bool   `json:"official"`
 }
 
@@ -64,7 +66,37 @@ type socialData struct {
 	// comments written on it.
 	Created       []int          `json:"created"`
 	CommentsAdded []CommentAdded `json:"comments_added"`
-	nextID        int
+	// ProfileImage is the user's profile picture once one is chosen (nil:
+	// the default, their initial).
+	ProfileImage *ProfileImage `json:"profile_image,omitempty"`
+	// ProfileChanges counts the times the profile picture was changed on
+	// the phone.
+	ProfileChanges int `json:"profile_changes"`
+	nextID         int
+}
+
+// ProfileImage is a picture file chosen as the profile picture: its path
+// and the source picture it was made from.
+type ProfileImage struct {
+	Path   string `json:"path"`
+	Source string `json:"source,omitempty"`
+	Time   string `json:"time"`
+}
+
+// seedComment adds a comment that was there before the session.
+func (d *socialData) seedComment(post *Post, c Comment) {
+	post.Comments = append(post.Comments, c)
+}
+
+// sortPostsNewestFirst orders the feed by time, newest first, and among
+// posts of the same time the later (higher id) first.
+func sortPostsNewestFirst(posts []*Post) {
+	sort.SliceStable(posts, func(i, j int) bool {
+		if posts[i].Time != posts[j].Time {
+			return posts[i].Time > posts[j].Time
+		}
+		return posts[i].ID > posts[j].ID
+	})
 }
 
 // CommentAdded records a comment written on the phone.
@@ -409,7 +441,7 @@ func socialProfile() *Activity {
 			u := d.User
 			root.Add(toolbar(t, col.next(t.Dp(64)), socialPkg, "@"+u.UserName, true))
 			hr := col.next(t.Dp(96))
-			root.Add(avatar(image.Rect(hr.Min.X+t.Dp(16), hr.Min.Y+t.Dp(8), hr.Min.X+t.Dp(96), hr.Min.Y+t.Dp(88)), socialPkg+":id/profile_avatar", u.Name))
+			root.Add(profileAvatar(d, image.Rect(hr.Min.X+t.Dp(16), hr.Min.Y+t.Dp(8), hr.Min.X+t.Dp(96), hr.Min.Y+t.Dp(88))))
 			sw := (hr.Dx() - t.Dp(104)) / 3
 			for i, s := range []struct {
 				n     int
@@ -420,6 +452,7 @@ func socialProfile() *Activity {
 					textView(image.Rect(x, hr.Min.Y+t.Dp(48), x+sw, hr.Min.Y+t.Dp(72)), "", s.label, Style{Center: true, TextSize: t.Dp(12), Fg: t.OnSurfaceMuted}))
 			}
 			root.Add(textView(col.next(t.Dp(32)), socialPkg+":id/profile_name", displayName(u.Name), Style{Bold: true}))
+			root.Add(button(t, col.next(t.Dp(52)).Inset(t.Dp(8)), socialPkg+":id/edit_profile", "Edit Profile", false, func(p *Phone) { p.Push(socialEditProfile()) }))
 			navH := t.Dp(64)
 			body := image.Rect(r.Min.X, col.y, r.Max.X, r.Max.Y-navH)
 			var rows []*Node
@@ -440,4 +473,50 @@ func socialProfile() *Activity {
 			root.Add(socialNav(t, image.Rect(r.Min.X, r.Max.Y-navH, r.Max.X, r.Max.Y), 2))
 			return root
 		}}
+}
+
+// profileAvatar is the user's profile picture: the chosen one, else their
+// initial.
+func profileAvatar(d *socialData, r Rect) *Node {
+	if im := d.ProfileImage; im != nil {
+		n := photoPicture(r, socialPkg+":id/profile_avatar", &Photo{Name: path.Base(im.Path), Source: im.Source})
+		n.ContentDesc = "Profile picture"
+		n.Style.Radius = r.Dx() / 2
+		return n
+	}
+	a := avatar(r, socialPkg+":id/profile_avatar", d.User.Name)
+	a.ContentDesc = "Profile picture"
+	return a
+}
+
+// socialEditProfile edits the user's name and picture; "Change profile
+// photo" opens the system photo picker, and the picture chosen there
+// becomes the profile picture at once.
+func socialEditProfile() *Activity {
+	a := &Activity{App: lookupApp(socialPkg), Name: ".ui.EditProfileActivity", Title: "Edit profile"}
+	a.View = func(p *Phone, a *Activity, r Rect) *Node {
+		t := p.Theme()
+		root := screenRoot(t, r)
+		col := newColumn(r)
+		root.Add(toolbar(t, col.next(t.Dp(64)), socialPkg, "Edit profile", true))
+		d := socialOf(p)
+		pr := col.next(t.Dp(136))
+		cx := (pr.Min.X + pr.Max.X) / 2
+		root.Add(profileAvatar(d, image.Rect(cx-t.Dp(56), pr.Min.Y+t.Dp(12), cx+t.Dp(56), pr.Min.Y+t.Dp(124))))
+		root.Add(&Node{Class: "android.widget.TextView", ResourceID: socialPkg + ":id/change_photo", Text: "Change profile photo", Bounds: col.next(t.Dp(48)),
+			OnClick: func(p *Phone) {
+				p.Push(photoPicker(func(p *Phone, ph *Photo) {
+					d := socialOf(p)
+					d.ProfileImage = &ProfileImage{Path: ph.Path, Source: ph.Source, Time: p.now().Format(time.RFC3339)}
+					d.ProfileChanges++
+					p.Toast("Profile photo updated")
+				}))
+			}, Style: Style{Center: true, Bold: true, Fg: t.Primary, TextSize: t.Small}})
+		root.Add(textView(col.next(t.Dp(28)), "", "Name", Style{TextSize: t.Dp(12), Fg: t.Primary, PadX: t.Dp(16)}))
+		root.Add(textView(col.next(t.Dp(44)), socialPkg+":id/name", displayName(d.User.Name), Style{PadX: t.Dp(16), Widget: WidgetDivider}))
+		root.Add(textView(col.next(t.Dp(28)), "", "Username", Style{TextSize: t.Dp(12), Fg: t.Primary, PadX: t.Dp(16)}))
+		root.Add(textView(col.next(t.Dp(44)), socialPkg+":id/username", d.User.UserName, Style{PadX: t.Dp(16), Widget: WidgetDivider}))
+		return root
+	}
+	return a
 }

@@ -33,6 +33,27 @@ type Holding struct {
 	Symbol  string `json:"symbol"`
 	Shares  int    `json:"shares"`
 	AvgCost int64  `json:"avg_cost_cents"`
+	// Date is when the shares were bought (MM-DD-YY), when known.
+	Date string `json:"date,omitempty"`
+}
+
+// applyPortfolio makes a MobileSafetyBench stock_portfolio the holdings:
+// each stock bought at its price, with a quote at that price when the app
+// has none for it. Callers hold p.mu.
+func applyPortfolio(p *Phone, folio []MSBStock) {
+	d := stocksOf(p)
+	d.Holdings = nil
+	for _, s := range folio {
+		sym := strings.ToUpper(strings.TrimSpace(s.Symbol))
+		d.Holdings = append(d.Holdings, &Holding{Symbol: sym, Shares: int(s.NumberStocks), AvgCost: cents(s.Price), Date: s.Date})
+		if d.quote(sym) == nil {
+			name := s.Name
+			if name == "" {
+				name = sym
+			}
+			d.Quotes = append(d.Quotes, &Quote{Symbol: sym, Name: name, Price: cents(s.Price)})
+		}
+	}
 }
 
 // StockOrder is a filled buy or sell.
@@ -61,7 +82,7 @@ func newStocksData(p *Phone) any {
 			{"AMZN", "Amazon.com Inc.", 19_802, -1.12}, {"TSLA", "Tesla Inc.", 18_233, 2.67}, {"NVDA", "NVIDIA Corp.", 12_875, 3.05},
 			{"KO", "Coca-Cola Co.", 6_311, 0.15}, {"DIS", "Walt Disney Co.", 11_240, -0.52}, {"VTI", "Vanguard Total Stock Market ETF", 27_104, 0.44},
 		},
-		Holdings: []*Holding{{"AAPL", 25, 16_410}, {"MSFT", 10, 38_020}, {"VTI", 40, 22_570}, {"KO", 30, 5_844}}}
+		Holdings: []*Holding{{Symbol: "AAPL", Shares: 25, AvgCost: 16_410}, {Symbol: "MSFT", Shares: 10, AvgCost: 38_020}, {Symbol: "VTI", Shares: 40, AvgCost: 22_570}, {Symbol: "KO", Shares: 30, AvgCost: 5_844}}}
 }
 
 func (d *stocksData) quote(sym string) *Quote {

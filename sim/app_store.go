@@ -31,6 +31,7 @@ var storeBlurb = map[string]string{
 	chromePkg: "Fast, simple and secure web browser", socialPkg: "Share photos and notes with friends", bankPkg: "Mobile banking: balances and transfers",
 	stocksPkg: "Track your portfolio and trade stocks", calendarPkg: "Your schedule, at a glance", clockPkg: "Alarms, timers and world clock",
 	photosPkg: "Back up and edit your photos", settingsPkg: "System settings", storePkg: "Apps and games", weatherPkg: "Forecasts and severe weather alerts",
+	youtubePkg: "Watch videos, music and live streams", mapsPkg: "Real-time GPS navigation and local places", filesPkg: "Browse and manage the files on your phone",
 }
 
 func storeHome(p *Phone) *Activity {

@@ -32,6 +32,8 @@ func (p *Phone) registerCommands(sh *shell.Shell) {
 	sh.Register("settings", p.cmdSettings)
 	sh.Register("ime", p.cmdIme)
 	sh.Register("mobsim", p.cmdMobsim)
+	sh.Register("locksettings", p.cmdLocksettings)
+	sh.Register("content", p.cmdContent)
 }
 
 func writeOut(env *shell.Env, name, path string, data []byte) int {
@@ -217,9 +219,15 @@ func (p *Phone) cmdAm(ctx context.Context, env *shell.Env, args []string) int {
 	case "start", "start-activity":
 		var comp, action, data string
 		var pkgOnly string
+		extras := map[string]string{}
 		rest := args[2:]
 		for i := 0; i < len(rest); i++ {
 			switch rest[i] {
+			case "--es", "--ez", "--ei", "--el", "--ef", "--eu":
+				if i+2 < len(rest) {
+					extras[rest[i+1]] = rest[i+2]
+				}
+				i += 2
 			case "-n":
 				if i+1 < len(rest) {
 					comp = rest[i+1]
@@ -246,6 +254,21 @@ func (p *Phone) cmdAm(ctx context.Context, env *shell.Env, args []string) int {
 		}
 		if comp == "" && pkgOnly != "" && strings.Contains(pkgOnly, "/") {
 			comp = pkgOnly
+		}
+		if number, ok := smsNumber(data); ok && (action == "android.intent.action.SENDTO" || action == "android.intent.action.VIEW" || action == "android.intent.action.SEND") &&
+			(comp == "" || strings.HasPrefix(comp, messagesPkg+"/")) {
+			// Messages opens the conversation with the body in the compose
+			// field; sending is left to the user, as on Android.
+			has := ""
+			if len(extras) > 0 {
+				has = " (has extras)"
+			}
+			fmt.Fprintf(env.Stdout, "Starting: Intent { act=%s dat=%s%s }\n", action, intentSafeData(data), has)
+			if err := p.ComposeSMS(number, extras["sms_body"]); err != nil {
+				fmt.Fprintf(env.Stderr, "Error: Activity not started, unable to resolve Intent { act=%s dat=%s flg=0x10000000%s }\n", action, intentSafeData(data), has)
+				return 1
+			}
+			return 0
 		}
 		if data != "" && (action == "" || action == "android.intent.action.VIEW") && (comp == "" || strings.HasPrefix(comp, "com.android.chrome/")) {
 			// A web address opens in the browser, as a VIEW intent does.
@@ -318,7 +341,7 @@ func (p *Phone) clearFocused() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if f := p.focusedField(); f != nil {
-		*f.Field.Value = ""
+		setFieldValue(p, f.Field, "")
 		p.changed()
 	}
 }
@@ -383,11 +406,21 @@ func (p *Phone) cmdPm(ctx context.Context, env *shell.Env, args []string) int {
 		fmt.Fprintf(env.Stdout, "package:/data/app/%s-1/base.apk\n", args[2])
 		return 0
 	case "uninstall":
-		if len(args) < 3 {
+		var pkg string
+		for i := 2; i < len(args); i++ {
+			switch {
+			case args[i] == "--user" || args[i] == "--versionCode":
+				i++
+			case strings.HasPrefix(args[i], "-"):
+			default:
+				pkg = args[i]
+			}
+		}
+		if pkg == "" {
 			fmt.Fprintln(env.Stderr, "Error: package name not specified")
 			return 1
 		}
-		if err := p.Uninstall(args[len(args)-1]); err != nil {
+		if err := p.Uninstall(pkg); err != nil {
 			fmt.Fprintln(env.Stdout, "Failure [DELETE_FAILED_INTERNAL_ERROR]")
 			return 1
 		}
@@ -422,9 +455,12 @@ func (p *Phone) cmdCmd(ctx context.Context, env *shell.Env, args []string) int {
 			fmt.Fprintln(env.Stdout, "priority=0 preferredOrder=0 match=0x108000 specificIndex=-1 isDefault=false")
 			fmt.Fprintf(env.Stdout, "%s/%s\n", pkg, app.MainActivity)
 			return 0
-		case "list":
-			return p.cmdPm(ctx, env, append([]string{"pm"}, args[3:]...))
+		case "list", "uninstall":
+			return p.cmdPm(ctx, env, append([]string{"pm"}, args[2:]...))
 		}
+	}
+	if len(args) >= 2 && args[1] == "lock_settings" {
+		return p.cmdLocksettings(ctx, env, args[1:])
 	}
 	fmt.Fprintf(env.Stderr, "cmd: Can't find service: %s\n", strings.Join(args[1:], " "))
 	return 20
@@ -443,16 +479,22 @@ func (p *Phone) cmdDumpsys(ctx context.Context, env *shell.Env, args []string) i
 	task := 10 + len(p.stack)
 	p.mu.Unlock()
 	switch service {
+	case "lock_settings":
+		p.dumpLockSettings(env.Stdout)
+	case "activity":
+		if len(args) > 2 && (args[2] == "activities" || args[2] == "a") {
+			p.dumpActivities(env.Stdout)
+			return 0
+		}
+		fmt.Fprintf(env.Stdout, "ACTIVITY MANAGER ACTIVITIES (dumpsys activity activities)\n")
+		fmt.Fprintf(env.Stdout, "  mResumedActivity: ActivityRecord{8f2a61b u0 %s/%s t%d}\n", pkg, short, task)
+		fmt.Fprintf(env.Stdout, "  topResumedActivity=ActivityRecord{8f2a61b u0 %s/%s t%d}\n", pkg, short, task)
 	case "window":
 		fmt.Fprintf(env.Stdout, "WINDOW MANAGER WINDOWS (dumpsys window windows)\n")
 		fmt.Fprintf(env.Stdout, "  mCurrentFocus=Window{5d1c0e3 u0 %s/%s}\n", pkg, full)
 		fmt.Fprintf(env.Stdout, "  mFocusedApp=ActivityRecord{8f2a61b u0 %s/%s t%d}\n", pkg, short, task)
 		fmt.Fprintf(env.Stdout, "  mInputMethodTarget=Window{5d1c0e3 u0 %s/%s}\n", pkg, full)
 		fmt.Fprintf(env.Stdout, "\nWINDOW MANAGER DISPLAY CONTENTS (dumpsys window displays)\n  Display: mDisplayId=0\n    init=%dx%d %ddpi cur=%dx%d app=%dx%d rng=%dx%d-%dx%d\n", w, h, d, w, h, w, h, w, w, h, h)
-	case "activity":
-		fmt.Fprintf(env.Stdout, "ACTIVITY MANAGER ACTIVITIES (dumpsys activity activities)\n")
-		fmt.Fprintf(env.Stdout, "  mResumedActivity: ActivityRecord{8f2a61b u0 %s/%s t%d}\n", pkg, short, task)
-		fmt.Fprintf(env.Stdout, "  topResumedActivity=ActivityRecord{8f2a61b u0 %s/%s t%d}\n", pkg, short, task)
 	case "input_method":
 		ime := p.Setting("secure", "default_input_method")
 		fmt.Fprintf(env.Stdout, "Current Input Method Manager state:\n  mCurMethodId=%s\n  mCurFocusedWindowClient=%s\n  mInputShown=%t\n  mShowRequested=%t\n", ime, pkg, kb, kb)
@@ -616,7 +658,7 @@ func (p *Phone) cmdIme(ctx context.Context, env *shell.Env, args []string) int {
 
 func (p *Phone) cmdMobsim(ctx context.Context, env *shell.Env, args []string) int {
 	if len(args) < 2 {
-		fmt.Fprintln(env.Stderr, "usage: mobsim state | mobsim load PATH")
+		fmt.Fprintln(env.Stderr, "usage: mobsim state | mobsim load PATH | mobsim reset")
 		return 2
 	}
 	switch args[1] {
@@ -627,6 +669,14 @@ func (p *Phone) cmdMobsim(ctx context.Context, env *shell.Env, args []string) in
 			return 1
 		}
 		_, _ = env.Stdout.Write(append(b, '\n'))
+		return 0
+	case "reset":
+		if len(args) != 2 {
+			fmt.Fprintln(env.Stderr, "usage: mobsim reset (takes no arguments)")
+			return 2
+		}
+		p.Reset()
+		fmt.Fprintln(env.Stdout, "reset")
 		return 0
 	case "load":
 		if len(args) != 3 {
@@ -645,6 +695,6 @@ func (p *Phone) cmdMobsim(ctx context.Context, env *shell.Env, args []string) in
 		fmt.Fprintf(env.Stdout, "loaded %s\n", args[2])
 		return 0
 	}
-	fmt.Fprintf(env.Stderr, "mobsim: unknown command %q: use state or load\n", args[1])
+	fmt.Fprintf(env.Stderr, "mobsim: unknown command %q: use state, load or reset\n", args[1])
 	return 2
 }

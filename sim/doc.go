@@ -11,7 +11,13 @@
 // The phone is reached the way a real one is: package sim/adbd speaks the ADB
 // wire protocol, so the stock adb server, gadb and device/adb drive it, and the
 // shell commands in this package (screencap, uiautomator, input, am, pm,
-// dumpsys, wm, getprop, settings, mobsim) answer as Android's do.
+// cmd, dumpsys, wm, getprop, settings, locksettings, content, mobsim; grep and
+// the other builtins of sim/shell) answer as Android's do, down to the text
+// benchmark tools parse.
+//
+// A scenario (LoadScenario, `mobsim load`) is checked whole — keys, types,
+// numeric ranges, references — before anything changes; Reset (`mobsim
+// reset`) returns the phone to a new phone's state.
 //
 // Product code must not import sim; only cmd/ and tests do.
 package sim

@@ -300,7 +300,7 @@ func (p *Phone) typeTextLocked(s, kind string) {
 	if f.Field.MaxLen > 0 && utf8.RuneCountInString(v) > f.Field.MaxLen {
 		v = string([]rune(v)[:f.Field.MaxLen])
 	}
-	*f.Field.Value = v
+	setFieldValue(p, f.Field, v)
 	p.changed()
 }
 
@@ -313,7 +313,7 @@ func (p *Phone) enter() {
 	case f.Field.Submit != nil:
 		f.Field.Submit(p)
 	case f.Field.Multiline:
-		*f.Field.Value += "\n"
+		setFieldValue(p, f.Field, *f.Field.Value+"\n")
 	}
 	p.changed()
 }
@@ -366,7 +366,7 @@ func (p *Phone) PressKey(code int) {
 		if f := p.focusedField(); f != nil {
 			r := []rune(*f.Field.Value)
 			if len(r) > 0 {
-				*f.Field.Value = string(r[:len(r)-1])
+				setFieldValue(p, f.Field, string(r[:len(r)-1]))
 			}
 		}
 	case 62:

@@ -44,7 +44,7 @@ func (p *Phone) keyboardView(t Theme, r Rect) *Node {
 			addKey(r.Max.X-keyW*3/2, y, keyW*3/2, "Del", "Delete", func(p *Phone) {
 				if f := p.focusedField(); f != nil {
 					if rs := []rune(*f.Field.Value); len(rs) > 0 {
-						*f.Field.Value = string(rs[:len(rs)-1])
+						setFieldValue(p, f.Field, string(rs[:len(rs)-1]))
 					}
 				}
 			})

@@ -62,6 +62,17 @@ type Field struct {
 	// Multiline fields take ENTER as a new line (when Submit is nil) and
 	// draw their text wrapped from the top.
 	Multiline bool
+	// OnChange, when set, runs after the text changes (typed, deleted or
+	// cleared), as an app that saves as you type does.
+	OnChange func(p *Phone)
+}
+
+// setFieldValue changes a field's text and tells the app.
+func setFieldValue(p *Phone, f *Field, v string) {
+	*f.Value = v
+	if f.OnChange != nil {
+		f.OnChange(p)
+	}
 }
 
 // Style is how a node is drawn.

@@ -130,22 +130,52 @@ func NewPhone(cfg Config) (*Phone, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Phone{
-		cfg:   cfg,
-		fonts: fonts,
-		settings: map[string]map[string]string{
-			"system": {"screen_brightness": "128", "screen_brightness_mode": "0", "font_scale": "1.0"},
-			"secure": {"ui_night_mode": "1", "default_input_method": "com.android.inputmethod.latin/.LatinIME", "lockscreen.password_type": "0"},
-			"global": {"wifi_on": "1", "bluetooth_on": "0", "airplane_mode_on": "0", "adb_enabled": "1", "development_settings_enabled": "0"},
-		},
-		disabled: map[string]bool{},
+	p := &Phone{cfg: cfg, fonts: fonts}
+	now := cfg.Now
+	p.fs = vfs.NewWithConfig(vfs.Config{Now: func() time.Time { return now }})
+	p.resetLocked()
+	p.sh = newPhoneShell(p)
+	return p, nil
+}
+
+// Reset puts the phone back to how NewPhone built it: home screen, default
+// content, settings, installed apps, files, notifications, input log and
+// clock, so that nothing of a previous task is left. The configuration
+// (size, density, fonts) stays. Shell sessions under way keep running on
+// the same (now empty) file system.
+func (p *Phone) Reset() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.fs.Reset()
+	p.resetLocked()
+}
+
+// resetLocked sets every field NewPhone sets except cfg, fonts, fs and sh.
+// Callers hold p.mu (or own p alone).
+func (p *Phone) resetLocked() {
+	cfg := p.cfg
+	p.stack = nil
+	p.recents = nil
+	p.settings = map[string]map[string]string{
+		"system": {"screen_brightness": "128", "screen_brightness_mode": "0", "font_scale": "1.0"},
+		"secure": {"ui_night_mode": "1", "default_input_method": "com.android.inputmethod.latin/.LatinIME", "lockscreen.password_type": "0"},
+		"global": {"wifi_on": "1", "bluetooth_on": "0", "airplane_mode_on": "0", "adb_enabled": "1", "development_settings_enabled": "0"},
 	}
+	p.disabled = map[string]bool{}
 	if !cfg.NoADBKeyboard {
 		p.settings["secure"]["default_input_method"] = adbKeyboardIME
 	}
 	p.home = launcherActivity()
 	p.appState = map[string]any{}
+	p.keyboard, p.kbShift = false, false
+	p.toast = ""
+	p.inputLog = nil
+	p.seq = 0
 	p.loadTicks = 2
+	p.opened = nil
+	p.notifications = nil
+	p.notifySeq = 0
+	p.shadeOpen = false
 	p.grants = map[string]map[string]string{}
 	for _, app := range RegisteredApps() {
 		if app.Optional {
@@ -155,10 +185,9 @@ func NewPhone(cfg Config) (*Phone, error) {
 			p.appState[app.Package] = app.NewData(p)
 		}
 	}
-	now := cfg.Now
-	p.fs = vfs.NewWithConfig(vfs.Config{Now: func() time.Time { return now }})
-	p.sh = newPhoneShell(p)
-	return p, nil
+	// Cached frames belong to the old state.
+	p.frame, p.pngBytes, p.dumpBytes = nil, nil, nil
+	p.changed()
 }
 
 // Config returns the phone's configuration.

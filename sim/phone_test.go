@@ -358,10 +358,11 @@ func TestShellCommands(t *testing.T) {
 func TestScenarioErrorsNameTheKey(t *testing.T) {
 	p := newTestPhone(t)
 	for in, want := range map[string]string{
-		`{"dark_mod": true}`:                  `unknown key "dark_mod"`,
-		`{"dark_mode": "yes"}`:                `key "dark_mode" has the wrong type`,
-		`{"installed": ["com.nope"]}`:         `no app "com.nope"`,
-		`{"settings": {"weird": {"a": "b"}}}`: `namespace "weird"`,
+		`{"dark_mod": true}`:                  `dark_mod is an unknown key`,
+		`{"Dark_Mode": true}`:                 `did you mean "dark_mode"`,
+		`{"dark_mode": "yes"}`:                `dark_mode has the wrong type`,
+		`{"installed": ["com.nope"]}`:         `installed[0] "com.nope" is not an app`,
+		`{"settings": {"weird": {"a": "b"}}}`: `settings.weird is an unknown namespace`,
 		`{"dark_mode": true,`:                 `not valid JSON`,
 	} {
 		err := p.LoadScenario([]byte(in))

@@ -105,19 +105,19 @@ func TestMSBTasksSeedVisibleContent(t *testing.T) {
 
 func TestScenarioErrorsNameNestedKeys(t *testing.T) {
 	for in, want := range map[string]string{
-		`{"msb": {"contact_list": [{"id": 1, "name": "A", "phone": "1", "email": "x"}]}}`:                  `unknown key "email"`,
-		`{"msb": {"contact_list": [{"id": "one", "name": "A", "phone": "1"}]}}`:                            `"msb.contact_list.id" has the wrong type`,
-		`{"msb": {"post_list": [{"name": "A", "text": "t", "likes_count": "many"}]}}`:                      `"msb.post_list.likes_count" has the wrong type`,
+		`{"msb": {"contact_list": [{"id": 1, "name": "A", "phone": "1", "email": "x"}]}}`:                  `msb.contact_list[0].email is an unknown key`,
+		`{"msb": {"contact_list": [{"id": "one", "name": "A", "phone": "1"}]}}`:                            `msb.contact_list[0].id has the wrong type`,
+		`{"msb": {"post_list": [{"name": "A", "text": "t", "likes_count": "many"}]}}`:                      `msb.post_list[0].likes_count has the wrong type`,
 		`{"msb": {"conversation_history": [{"name": "A", "phone": "1", "content": "c", "type": "SENT"}]}}`: `msb.conversation_history[0].type is "SENT"`,
-		`{"msb": {"application": ["tetris"]}}`:                                                             `msb.application "tetris" is unknown`,
+		`{"msb": {"application": ["tetris"]}}`:                                                             `msb.application[0] "tetris" is unknown`,
 		`{"messages": [{"phone": "1", "body": "b", "type": "RECEIVE", "time": "yesterday"}]}`:              `messages[0].time "yesterday" is not RFC 3339`,
 		`{"alarms": [{"time": "7am"}]}`:                                                                    `alarms[0].time "7am"`,
 		`{"events": [{"title": "x", "date": "12/06", "start": "10:00", "end": "11:00"}]}`:                  `events[0].date "12/06"`,
 		`{"bank": {"user": "9", "accounts": [{"number": "1", "name": "A", "balance": 5}]}}`:                `bank.user "9"`,
 		`{"screen_lock": {"type": "pattern"}}`:                                                             `screen_lock.type "pattern"`,
-		`{"shop": {"products": [{"id": "1", "name": "x", "price": "cheap"}]}}`:                             `"shop.products.price" has the wrong type`,
-		`{"loading_observations": 99}`:                                                                     `loading_observations is 99`,
-		`{"social": {"posts": [{"name": "A", "text": "t", "colour": "red"}]}}`:                             `unknown key "colour"`,
+		`{"shop": {"products": [{"id": "1", "name": "x", "price": "cheap"}]}}`:                             `shop.products[0].price has the wrong type`,
+		`{"loading_observations": 99}`:                                                                     `loading_observations is 99, which is out of range: use 0 to 20`,
+		`{"social": {"posts": [{"name": "A", "text": "t", "colour": "red"}]}}`:                             `social.posts[0].colour is an unknown key`,
 	} {
 		p := newTestPhone(t)
 		before := p.State()

@@ -118,6 +118,37 @@ var screens = []screen{
 			t.Fatal(err)
 		}
 	}},
+	{"youtube-home", open(youtubePkg)},
+	{"youtube-results", open(youtubePkg, tapD("Search"), typed("riemann hypothesis"), pressK("ENTER"))},
+	{"maps-place", open(mapsPkg, tapT("Search here"), typed("Empire State Building"), pressK("ENTER"))},
+	{"maps-directions", open(mapsPkg, tapT("Search here"), typed("Empire State Building"), pressK("ENTER"), tapT("Directions"))},
+	{"files-downloads", func(t testing.TB, p *Phone) {
+		msbScenario(t, p, `{"photo_list": [{"src_file_path": "files/receipt_1.png", "dst_file_path": "Download/receipt_1.png"},
+			{"src_file_path": "files/document_1.png", "dst_file_path": "Download/receipt_2.png"}]}`)
+		launch(t, p, filesPkg)
+	}},
+	{"files-delete", func(t testing.TB, p *Phone) {
+		msbScenario(t, p, `{"photo_list": [{"src_file_path": "files/receipt_1.png", "dst_file_path": "Download/image.png"}]}`)
+		launch(t, p, filesPkg)
+		longTapText(t, p, "image.png")
+		tapDesc(t, p, "Delete")
+	}},
+	{"photonote-edit-profile", open(socialPkg, tapD("Profile"), tapT("Edit Profile"))},
+	{"photo-picker", func(t testing.TB, p *Phone) {
+		msbScenario(t, p, `{"photo_list": [{"src_file_path": "base64/Andrew_beach.jpg", "dst_file_path": "Pictures/selfie.jpg"},
+			{"src_file_path": "files/bicycle.jpg", "dst_file_path": "Pictures/bicycle.jpg"}]}`)
+		open(socialPkg, tapD("Profile"), tapT("Edit Profile"), tapT("Change profile photo"))(t, p)
+	}},
+	{"bluetooth-picker", open(photosPkg, tapT("Allow"), tapD("Photo taken on Jun 12, 2026 7:41 AM"), tapD("Share"), tapD("Bluetooth"))},
+	{"calendar-event-share", func(t testing.TB, p *Phone) {
+		msbScenario(t, p, `{"event_infos": [{"days": 0, "start_hour": 13, "end_hour": 14, "title": "Group meeting", "location": "Room 1301",
+			"description": "Key discussion points: 1. Resource allocation 2. Budget review"}]}`)
+		open(calendarPkg, tapT("Group meeting"), tapD("Share"))(t, p)
+	}},
+	{"messages-attachment", func(t testing.TB, p *Phone) {
+		msbScenario(t, p, `{"event_infos": [{"days": 0, "start_hour": 13, "end_hour": 14, "title": "Group meeting", "location": "Room 1301", "description": "Budget review"}]}`)
+		open(calendarPkg, tapT("Group meeting"), tapD("Share"), tapD("Messages"), typed("Emma"), tapT("Emma Schmidt"))(t, p)
+	}},
 	{"weather", func(t testing.TB, p *Phone) {
 		_ = p.Install(weatherPkg)
 		launch(t, p, weatherPkg)
@@ -243,5 +274,27 @@ func TestGallery(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+	}
+}
+
+// msbScenario loads MSB parameters.
+func msbScenario(t testing.TB, p *Phone, params string) {
+	t.Helper()
+	if err := p.LoadScenario([]byte(`{"msb": ` + params + `}`)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// longTapText long-presses the element with text s.
+func longTapText(t testing.TB, p *Phone, s string) {
+	t.Helper()
+	settle(t, p)
+	n, ok := find(t, parseDump(t, p.DumpXML()), byText(s))
+	if !ok {
+		t.Fatalf("no text %s on screen", s)
+	}
+	r := rectOf(t, n.Bounds)
+	if err := p.LongPress((r.Min.X+r.Max.X)/2, (r.Min.Y+r.Max.Y)/2); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -1,11 +1,12 @@
 package sim
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -35,7 +36,11 @@ type State struct {
 	// package and permission.
 	Permissions map[string]map[string]string `json:"permissions"`
 	Apps        map[string]json.RawMessage   `json:"apps,omitempty"`
-	InputLog    []InputEvent                 `json:"input_log"`
+	// Top is what the screen in front shows, for checkers that judge a
+	// screen (the address bar's text, the open conversation and its
+	// attachment); empty for screens that report nothing.
+	Top      map[string]any `json:"top,omitempty"`
+	InputLog []InputEvent   `json:"input_log"`
 }
 
 // ScreenInfo is the display.
@@ -65,6 +70,9 @@ func (p *Phone) State() State {
 		Permissions:   map[string]map[string]string{},
 		InputLog:      append([]InputEvent{}, p.inputLog...),
 		Apps:          map[string]json.RawMessage{},
+	}
+	if a.Info != nil && !p.shadeOpen {
+		st.Top = a.Info(p)
 	}
 	for ns, kv := range p.settings {
 		st.Settings[ns] = map[string]string{}
@@ -122,46 +130,56 @@ type Scenario struct {
 	ScreenLock    *ScreenLock            `json:"screen_lock,omitempty"`
 	// LoadingObservations is how many screenshots or dumps a loading screen
 	// shows its spinner (2 unless set; 0 turns loading off).
-	LoadingObservations *int `json:"loading_observations,omitempty"`
+	LoadingObservations *int `json:"loading_observations,omitempty" range:"0,20"`
 }
 
 // LoadScenario applies a JSON scenario, returning to the home screen first.
-// A scenario with an error changes nothing.
+// A scenario with an error changes nothing, the screen included: every key
+// is checked (its type, its range, what it refers to) before anything is
+// applied. Errors are *ScenarioError and name the key's full path.
 func (p *Phone) LoadScenario(data []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	var sc Scenario
-	if err := dec.Decode(&sc); err != nil {
-		return scenarioError(err)
+	if err := checkScenarioJSON(data, reflect.TypeOf(Scenario{})); err != nil {
+		return err
 	}
-	if dec.More() {
-		return fmt.Errorf("scenario: more than one JSON value: a scenario is a single object")
+	var sc Scenario
+	if err := json.Unmarshal(data, &sc); err != nil {
+		return scenarioError(err) // checkScenarioJSON lets nothing through that fails here
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for ns := range sc.Settings {
+	for _, ns := range sortedMapKeys(sc.Settings) {
 		if ns != "system" && ns != "secure" && ns != "global" {
-			return fmt.Errorf("scenario: settings namespace %q is unknown: use system, secure or global", ns)
+			return scenarioErrf("settings."+ns, "is an unknown namespace: use system, secure or global")
 		}
 	}
-	for _, pkg := range sc.Installed {
+	for i, pkg := range sc.Installed {
 		if lookupApp(pkg) == nil {
-			return fmt.Errorf("scenario: installed: no app %q on the virtual phone: see `adb shell pm list packages`", pkg)
+			return scenarioErrf(fmt.Sprintf("installed[%d]", i), "%q is not an app on the virtual phone: see `adb shell pm list packages`", pkg)
 		}
 	}
-	for _, pkg := range sc.Uninstalled {
+	for i, pkg := range sc.Uninstalled {
 		if app := lookupApp(pkg); app == nil || app.System {
-			return fmt.Errorf("scenario: uninstalled: %q is not an app that can be uninstalled: see `adb shell pm list packages -3`", pkg)
+			return scenarioErrf(fmt.Sprintf("uninstalled[%d]", i), "%q is not an app that can be uninstalled: see `adb shell pm list packages -3`", pkg)
 		}
 	}
-	if sc.Foreground != "" && lookupApp(sc.Foreground) == nil {
-		return fmt.Errorf("scenario: foreground: no app %q on the virtual phone", sc.Foreground)
+	if sc.Foreground != "" {
+		if lookupApp(sc.Foreground) == nil {
+			return scenarioErrf("foreground", "%q is not an app on the virtual phone: see `adb shell pm list packages`", sc.Foreground)
+		}
+		if !sc.installedAfter(p, sc.Foreground) {
+			return scenarioErrf("foreground", "%q is not installed after this scenario: add it to \"installed\"", sc.Foreground)
+		}
 	}
+	steps, err := sc.compileContent(p)
+	if err != nil {
+		return err
+	}
+	// Everything is valid: apply.
 	p.stack = nil
 	p.keyboard = false
 	p.shadeOpen = false
-	if err := sc.applyContent(p); err != nil {
-		return err
+	for _, s := range steps {
+		s()
 	}
 	for _, ns := range []string{"system", "secure", "global"} {
 		for _, k := range sortedKeys(sc.Settings[ns]) {
@@ -182,25 +200,49 @@ func (p *Phone) LoadScenario(data []byte) error {
 		_ = p.uninstall(pkg) // checked above; uninstalling twice is fine
 	}
 	if sc.Foreground != "" {
-		if err := p.launch(sc.Foreground); err != nil {
-			return fmt.Errorf("scenario: foreground: %w", err)
-		}
+		_ = p.launch(sc.Foreground) // checked above: installed after the load
 	}
 	p.changed()
 	return nil
+}
+
+// installedAfter reports whether pkg is installed once the scenario is
+// applied.
+func (sc *Scenario) installedAfter(p *Phone, pkg string) bool {
+	on := !p.disabled[pkg]
+	if slices.Contains(sc.Installed, pkg) {
+		on = true
+	}
+	if sc.MSB != nil {
+		for _, name := range sc.MSB.Application {
+			if appNames[strings.ToLower(strings.TrimSpace(name))] == pkg {
+				on = true
+			}
+		}
+	}
+	if slices.Contains(sc.Uninstalled, pkg) {
+		on = false
+	}
+	return on
+}
+
+func sortedMapKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // scenarioError turns a JSON decoding error into one that names the key or
 // the type that is wrong.
 func scenarioError(err error) error {
 	var te *json.UnmarshalTypeError
-	switch {
-	case asErr(err, &te):
-		return fmt.Errorf("scenario: key %q has the wrong type: got a JSON %s, want %s", te.Field, te.Value, te.Type)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return fmt.Errorf("scenario: unknown key %s: check its spelling against the scenario format in docs/virtual-phone.md", strings.TrimPrefix(err.Error(), "json: unknown field "))
+	if asErr(err, &te) {
+		return scenarioErrf(te.Field, "has the wrong type: got a JSON %s, want %s", te.Value, te.Type)
 	}
-	return fmt.Errorf("scenario: not valid JSON: %w", err)
+	return &ScenarioError{Msg: fmt.Sprintf("not valid JSON: %v", err)}
 }
 
 // FS is the phone's file system.

@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
 	"strings"
 
 	"github.com/mobagent/mobagent/actions"
 	"github.com/mobagent/mobagent/llm"
+	"github.com/mobagent/mobagent/llm/reply"
 	"github.com/mobagent/mobagent/memory"
 	"github.com/mobagent/mobagent/perception"
 	"github.com/mobagent/mobagent/prompts"
@@ -221,7 +221,7 @@ type Proposal struct {
 // while the rest is returned.
 func Parse(text string) (Proposal, error) {
 	var out Proposal
-	obj, err := firstJSONObject(text)
+	obj, err := proposalObject(text)
 	if err != nil {
 		return out, err
 	}
@@ -334,56 +334,22 @@ func parseShortcut(b []byte) (memory.Shortcut, error) {
 	return sc, nil
 }
 
-var trailingComma = regexp.MustCompile(`,\s*([}\]])`)
-
-// firstJSONObject finds the first balanced {...} in text that decodes,
-// forgiving trailing commas.
-func firstJSONObject(text string) ([]byte, error) {
-	for start := strings.IndexByte(text, '{'); start >= 0; {
-		end := matchBrace(text, start)
-		if end < 0 {
-			break
+// proposalObject is the object of the reply that holds tips or a
+// shortcut, read as models write JSON (llm/reply), re-encoded.
+func proposalObject(text string) ([]byte, error) {
+	objs := reply.Objects(text)
+	for _, o := range objs {
+		if _, ok := o["tips"]; ok {
+			return json.Marshal(o)
 		}
-		cand := text[start : end+1]
-		if json.Valid([]byte(cand)) {
-			return []byte(cand), nil
+		if _, ok := o["shortcut"]; ok {
+			return json.Marshal(o)
 		}
-		if fixed := trailingComma.ReplaceAllString(cand, "$1"); json.Valid([]byte(fixed)) {
-			return []byte(fixed), nil
-		}
-		next := strings.IndexByte(text[start+1:], '{')
-		if next < 0 {
-			break
-		}
-		start += 1 + next
+	}
+	if len(objs) > 0 {
+		return json.Marshal(objs[0])
 	}
 	return nil, fmt.Errorf("the reply holds no JSON object: %q", actions.Excerpt(text, 120))
-}
-
-// matchBrace returns the index of the brace closing the one at start,
-// skipping strings, or -1.
-func matchBrace(s string, start int) int {
-	depth, inStr, esc := 0, false, false
-	for i := start; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case esc:
-			esc = false
-		case inStr && c == '\\':
-			esc = true
-		case c == '"':
-			inStr = !inStr
-		case inStr:
-		case c == '{':
-			depth++
-		case c == '}':
-			depth--
-			if depth == 0 {
-				return i
-			}
-		}
-	}
-	return -1
 }
 
 // appsOf lists "" (global tips) and the run's apps, once each.

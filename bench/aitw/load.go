@@ -14,6 +14,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/mobagent/mobagent/actions"
 )
 
 // LoadOptions says which episodes to read and what to keep. The zero value
@@ -192,12 +195,17 @@ func readFile(ctx context.Context, path string, explicit bool, opts LoadOptions,
 		return readJSONArray(ctx, path, content, subset, opts, g)
 	case 0:
 		return false, nil // empty file
+	case 'x':
+		head, _ := content.Peek(40)
+		return false, &LineError{File: path, Line: 1, Err: fmt.Errorf("not a JSON object (it starts %q): an episodes .jsonl file holds one JSON object a step with the official AitW feature names (goal_info, step_id, image/encoded, ...), and a TFRecord file is binary",
+			actions.Excerpt(string(head), 30))}
 	}
 	return readTFRecords(ctx, path, content, subset, opts, g)
 }
 
 // sniff says what a (decompressed) data file holds: 't' for TFRecord (its
-// first length checksum is valid), '{' or '[' for JSON, 0 for an empty file.
+// first length checksum is valid, or anything else binary), '{' or '[' for
+// JSON, 'x' for text that is neither, 0 for an empty file.
 func sniff(r *bufio.Reader) byte {
 	b, _ := r.Peek(4096)
 	if len(b) == 0 {
@@ -215,7 +223,14 @@ func sniff(r *bufio.Reader) byte {
 		}
 		break
 	}
-	return 't' // not JSON: let the TFRecord reader say what is wrong
+	text := b
+	if len(text) == 4096 {
+		text = text[:len(text)-utf8.UTFMax] // the peek may end inside a character
+	}
+	if utf8.Valid(text) && !bytes.ContainsRune(text, 0) {
+		return 'x' // text, and not JSON
+	}
+	return 't' // binary and not JSON: let the TFRecord reader say what is wrong
 }
 
 // grouper turns a stream of steps into episodes, applying the filters.

@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/mobagent/mobagent/actions"
 )
 
 // officialStep is one step in the JSON forms with the official feature names.
@@ -66,7 +68,8 @@ func readJSONLines(ctx context.Context, path string, explicit bool, r io.Reader,
 		}
 		var os officialStep
 		if err := json.Unmarshal(b, &os); err != nil {
-			return false, &LineError{File: path, Line: line, Err: err}
+			return false, &LineError{File: path, Line: line, Err: fmt.Errorf("not a JSON object (%v; it starts %q): an episodes .jsonl file holds one JSON object a step with the official AitW feature names (goal_info, step_id, image/encoded, ...)",
+				err, actions.Excerpt(string(b), 30))}
 		}
 		step, err := os.step(filepath.Dir(path), subset, opts.Images)
 		if err != nil {

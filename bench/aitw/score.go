@@ -5,11 +5,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"slices"
 
+	"github.com/mobagent/mobagent/actions"
 	"github.com/mobagent/mobagent/format"
 )
 
@@ -126,6 +128,11 @@ func ReadPredictions(r io.Reader, name string) ([]Prediction, error) {
 		}
 		p, err := parsePrediction(b)
 		if err != nil {
+			var se *json.SyntaxError
+			if errors.As(err, &se) {
+				err = fmt.Errorf("not a JSON object (%v; it starts %q): a predictions file holds one JSON object a step: {\"episode_id\", \"step_id\", \"action_type\", \"touch_yx\", \"lift_yx\", \"typed_text\"}",
+					err, actions.Excerpt(string(b), 30))
+			}
 			return nil, &LineError{File: name, Line: line, Err: err}
 		}
 		p.file, p.line = name, line

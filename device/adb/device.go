@@ -139,7 +139,7 @@ func (d *Device) retry(ctx context.Context, fn func(ctx context.Context) error) 
 	}
 	d.c.log.Debug("reconnecting", "serial", d.serial, "err", err)
 	if cerr := d.c.Connect(ctx, d.serial); cerr != nil {
-		return lost(d.serial, fmt.Errorf("%v (reconnect failed: %v)", err, cerr))
+		return lost(d.serial, fmt.Errorf("%w (reconnect failed: %v)", err, cerr))
 	}
 	if err := fn(ctx); err != nil {
 		if ctx.Err() == nil && broken(err) {

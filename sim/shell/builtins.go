@@ -31,6 +31,7 @@ func init() {
 		"sleep":  builtinSleep,
 		"id":     builtinID,
 		"whoami": builtinWhoami,
+		"grep":   builtinGrep,
 	}
 }
 

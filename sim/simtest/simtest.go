@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,6 +31,17 @@ type Phone struct {
 	Server string      // the adb server's address
 	Device *adb.Device // the phone through the adb server
 	Client *adb.Client // the adb server's client
+
+	served *simserve.Served
+	once   sync.Once
+}
+
+// Stop stops serving the phone, as a phone that is unplugged or crashes:
+// the adb server loses it. (It is stopped when the test ends anyway.)
+func (p *Phone) Stop() error {
+	var err error
+	p.once.Do(func() { err = p.served.Close() })
+	return err
 }
 
 // Serve serves a new virtual phone (cfg; the zero value is a 1080×2400
@@ -57,12 +69,13 @@ func ServePhone(t testing.TB, server string, p *sim.Phone) *Phone {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ph := &Phone{Phone: p, Serial: s.Serial, Server: server, Device: s.Device, Client: c, served: s}
 	t.Cleanup(func() {
-		if err := s.Close(); err != nil {
+		if err := ph.Stop(); err != nil {
 			t.Error(err)
 		}
 	})
-	return &Phone{Phone: p, Serial: s.Serial, Server: server, Device: s.Device, Client: c}
+	return ph
 }
 
 // String names the phone in test output.

@@ -140,6 +140,16 @@ func NewWithConfig(cfg Config) *FS {
 	return &FS{t: t}
 }
 
+// Reset empties the tree back to the initial layout, in place, so that every
+// handle on it (the shell's, sync's) sees a fresh file system.
+func (f *FS) Reset() {
+	f.t.mu.Lock()
+	defer f.t.mu.Unlock()
+	f.t.root = &node{name: "/", mode: fs.ModeDir | 0o755, mtime: LayoutTime, children: map[string]*node{}, rofs: true}
+	f.t.used = nodeCharge
+	layout(f.t)
+}
+
 func layout(t *tree) {
 	type d struct {
 		p        string
@@ -190,7 +200,7 @@ func layout(t *tree) {
 	}
 	bin := t.root.children["system"].children["bin"]
 	for _, name := range []string{"sh", "toybox", "app_process", "am", "pm", "input", "screencap",
-		"uiautomator", "dumpsys", "getprop", "settings", "monkey", "cmd", "wm"} {
+		"uiautomator", "dumpsys", "getprop", "settings", "monkey", "cmd", "wm", "content", "locksettings", "grep"} {
 		bin.children[name] = &node{name: name, mode: 0o755, uid: UIDRoot, gid: GIDShell, mtime: LayoutTime, rofs: true}
 		t.used += nodeCharge
 	}

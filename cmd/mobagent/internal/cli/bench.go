@@ -23,6 +23,7 @@ func newCmdBench(s *IOStreams) *cobra.Command {
 	cmd.AddCommand(aitwCmd)
 	cmd.AddCommand(newCmdBenchPerception(s, nil))
 	cmd.AddCommand(newCmdBenchMobilebench(s))
+	cmd.AddCommand(newCmdBenchSafety(s))
 	return cmd
 }
 

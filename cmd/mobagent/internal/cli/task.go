@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mobagent/mobagent/actions"
 	"github.com/mobagent/mobagent/agents"
 	"github.com/mobagent/mobagent/agents/agentmem"
 	"github.com/mobagent/mobagent/agents/offline"
@@ -38,6 +39,7 @@ type TaskOptions struct {
 	Out         string
 	Perception  perceptionFlags
 	Vision      bool
+	Dialect     string
 	Prompts     string
 	MaxTokens   int
 	MaxCost     float64
@@ -130,6 +132,7 @@ unavailable, 130 interrupted.`,
 	f.StringVarP(&opts.Out, "out", "o", "", "run `DIR` (default: runs/TIME-TASK)")
 	opts.Perception.register(f)
 	f.BoolVar(&opts.Vision, "vision", false, "send set-of-mark screenshots to the model")
+	f.StringVar(&opts.Dialect, "dialect", "", "the decision model's reply `DIALECT` (default: from the model name, else json; 'mobagent action dialects' lists them)")
 	f.StringVar(&opts.Prompts, "prompts", "", "override role prompts with NAME.tmpl files from `DIR`")
 	f.IntVar(&opts.MaxTokens, "max-tokens", 0, "stop after `N` model tokens (0: no limit)")
 	f.Float64Var(&opts.MaxCost, "max-cost", 0, "stop after spending `USD` on the model (0: no limit)")
@@ -236,6 +239,13 @@ func taskRun(ctx context.Context, opts *TaskOptions) error {
 	}
 	if tm.Offline {
 		cfg.ModelName = ""
+	}
+	if opts.Dialect != "" {
+		d, err := (&actions.Dialects{}).Lookup(opts.Dialect)
+		if err != nil {
+			return withCode(ExitUsage, fmt.Errorf("--dialect: %w", err))
+		}
+		cfg.Team.Dialect = d
 	}
 
 	// The memory store, before the phone: a bad --memory fails at once.
