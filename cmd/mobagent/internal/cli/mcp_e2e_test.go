@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -23,42 +22,19 @@ import (
 	"github.com/mobagent/mobagent/sim/simtest"
 )
 
-// The mobagent binary, built once for the tests that run it as a client
-// would.
-var bin struct {
-	once sync.Once
-	dir  string
-	path string
-	err  error
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if bin.dir != "" {
-		os.RemoveAll(bin.dir)
-	}
-	os.Exit(code)
-}
-
-func mobagentBinary(t *testing.T) string {
+// serverCmd is `mobagent ARGS...` as a separate process: the test binary
+// itself, which runs the CLI when cliArgsEnv holds the arguments (see
+// TestMain), so the server is the code under test, race detector and all.
+func serverCmd(t *testing.T, home string, args []string, extraEnv ...string) *exec.Cmd {
 	t.Helper()
-	bin.once.Do(func() {
-		bin.dir, bin.err = os.MkdirTemp("", "mobagent-e2e-")
-		if bin.err != nil {
-			return
-		}
-		bin.path = filepath.Join(bin.dir, "mobagent")
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		out, err := exec.CommandContext(ctx, "go", "build", "-o", bin.path, "github.com/mobagent/mobagent/cmd/mobagent").CombinedOutput()
-		if err != nil {
-			bin.err = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if bin.err != nil {
-		t.Fatal(bin.err)
-	}
-	return bin.path
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = mcpEnv(home, append([]string{cliArgsEnv + "=" + argsJSON(args)}, extraEnv...)...)
+	return cmd
+}
+
+func argsJSON(args []string) string {
+	b, _ := json.Marshal(args)
+	return string(b)
 }
 
 // mcpEnv is a clean environment for the server: its own HOME (no user
@@ -207,14 +183,12 @@ func serverArgs(srv, runs string, extra ...string) []string {
 // The Go SDK's client starts `mobagent mcp` over stdio, as Claude Code or
 // Cursor would.
 func TestMCPOverStdio(t *testing.T) {
-	exe := mobagentBinary(t)
 	srv := simtest.ADBServer(t)
 	phone := simtest.Serve(t, srv, simtest.HalfSize)
 	home := t.TempDir()
 	s := &session{t: t}
 	c := sdk.NewClient(&sdk.Implementation{Name: "e2e", Version: "1"}, &sdk.ClientOptions{ElicitationHandler: s.elicit})
-	cmd := exec.Command(exe, serverArgs(srv, filepath.Join(home, "runs"))...)
-	cmd.Env = mcpEnv(home)
+	cmd := serverCmd(t, home, serverArgs(srv, filepath.Join(home, "runs")))
 	var stderr lockedWriter
 	cmd.Stderr = &stderr
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -259,20 +233,18 @@ func (w *lockedWriter) String() string {
 // The same over streamable HTTP, with the bearer token; without it the
 // server answers 401, and it refuses to listen beyond loopback unless told.
 func TestMCPOverHTTP(t *testing.T) {
-	exe := mobagentBinary(t)
 	srv := simtest.ADBServer(t)
 	phone := simtest.Serve(t, srv, simtest.HalfSize)
 	home := t.TempDir()
 	token := "e2e-token-0123456789abcdef"
 
 	// Not on 0.0.0.0 without --allow-remote.
-	out, err := exec.Command(exe, serverArgs(srv, filepath.Join(home, "runs"), "--http", "0.0.0.0:0")...).CombinedOutput()
+	out, err := serverCmd(t, home, serverArgs(srv, filepath.Join(home, "runs"), "--http", "0.0.0.0:0")).CombinedOutput()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != ExitUsage || !strings.Contains(string(out), "not a loopback address") {
 		t.Errorf("--http 0.0.0.0: %v\n%s", err, out)
 	}
 
-	cmd := exec.Command(exe, serverArgs(srv, filepath.Join(home, "runs"), "--http", "127.0.0.1:0")...)
-	cmd.Env = mcpEnv(home, "MOBAGENT_MCP_TOKEN="+token)
+	cmd := serverCmd(t, home, serverArgs(srv, filepath.Join(home, "runs"), "--http", "127.0.0.1:0"), "MOBAGENT_MCP_TOKEN="+token)
 	pr, pw := io.Pipe()
 	cmd.Stderr = pw
 	if err := cmd.Start(); err != nil {
@@ -358,7 +330,6 @@ func (b bearerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // `mobagent mcp` over stdio, lists the tools and calls two of them.
 func TestMCPInspector(t *testing.T) {
 	insp := inspector(t)
-	exe := mobagentBinary(t)
 	srv := simtest.ADBServer(t)
 	phone := simtest.Serve(t, srv, simtest.HalfSize)
 	home := t.TempDir()
@@ -366,7 +337,9 @@ func TestMCPInspector(t *testing.T) {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 		defer cancel()
-		full := append(append([]string{"--cli", exe}, serverArgs(srv, filepath.Join(home, "runs"))...), args...)
+		// The server the Inspector starts is this test binary running
+		// `mobagent mcp ...` (the arguments go in its environment).
+		full := append([]string{"--cli", os.Args[0], "-e", cliArgsEnv + "=" + argsJSON(serverArgs(srv, filepath.Join(home, "runs"))), "-e", "HOME=" + home, "-e", "OMP_THREAD_LIMIT=1"}, args...)
 		cmd := exec.CommandContext(ctx, insp, full...)
 		cmd.Env = append(mcpEnv(home), "npm_config_update_notifier=false")
 		var stderr strings.Builder
