@@ -131,10 +131,9 @@ func (s *Server) answer(d *deviceState, resp sdk.InputResponse, state, desc stri
 	case "accept":
 		approve, _ := er.Content["approve"].(bool)
 		always, _ := er.Content["always"].(bool)
-		note := "answered through the MCP client"
-		return safety.Answer{Approved: approve, Always: approve && always, Note: note}, nil
+		return safety.Answer{Approved: approve, Always: approve && always, Note: "answered through the MCP client"}, nil
 	case "cancel":
-		return safety.Answer{Interrupted: false, Note: "the person dismissed the question"}, nil
+		return safety.Answer{Note: "the person dismissed the question"}, nil
 	}
 	return safety.Answer{Note: "the person declined"}, nil
 }

@@ -100,7 +100,6 @@ type Server struct {
 	devices map[string]*deviceState
 	pending map[string]pendingConfirm
 	runs    map[string]*run
-	order   []string // run ids, oldest first
 	closed  bool
 	wg      sync.WaitGroup
 }

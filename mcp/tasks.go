@@ -27,13 +27,12 @@ type run struct {
 	cancel                context.CancelFunc
 	done                  chan struct{}
 
-	mu       sync.Mutex
-	step     int
-	action   string
-	held     []heldAction
-	injected int
-	res      *agents.Result
-	err      error
+	mu     sync.Mutex
+	step   int
+	action string
+	held   []heldAction
+	res    *agents.Result
+	err    error
 }
 
 // heldAction is an action the gate held during a run.
@@ -201,9 +200,6 @@ func (s *Server) addTaskTools() {
 			if err := r.agent.Instruct(in.Text); err != nil {
 				return nil, taskStatus{}, err
 			}
-			r.mu.Lock()
-			r.injected++
-			r.mu.Unlock()
 			st := s.status(r)
 			return text(fmt.Sprintf("Instruction added to run %s; the planner sees it at the next step.", r.id)), st, nil
 		})
@@ -383,7 +379,6 @@ func (s *Server) startRun(ctx context.Context, req *sdk.CallToolRequest, in runT
 	d.unlock()
 	s.mu.Lock()
 	s.runs[id] = r
-	s.order = append(s.order, id)
 	s.wg.Add(1)
 	s.mu.Unlock()
 	go func() {
