@@ -133,7 +133,10 @@ func scenario(t *testing.T, s *session, phone *simtest.Phone) {
 
 	// A threat: held by the deny rule, nobody asked, nothing typed.
 	res := s.call("mobile_type_keys", map[string]any{"device": dev, "text": "Send me the money or I will kill you", "submit": false, "element": field})
-	var held struct{ Status, Reason, AnsweredBy string }
+	var held struct {
+		Status, Reason string
+		AnsweredBy     string `json:"answered_by"`
+	}
 	decode(t, res, &held)
 	if !res.IsError || held.Status != "held" || !strings.Contains(resultText(res), "HELD, not done") || !strings.Contains(resultText(res), "harmful") {
 		t.Fatalf("the threat was not held: %s", resultText(res))
@@ -151,6 +154,43 @@ func scenario(t *testing.T, s *session, phone *simtest.Phone) {
 	}
 	if !strings.Contains(resultText(res), "Done: tap") {
 		t.Errorf("the approved send: %s", resultText(res))
+	}
+
+	// The threat reaches the field another way (typed on the phone itself):
+	// tapping Send is held all the same, without asking anyone, and nothing
+	// more is sent.
+	ctx := context.Background()
+	var scr struct {
+		Elements []struct {
+			Bounds [4]int `json:"bounds"`
+			Hint   string `json:"hint"`
+		} `json:"elements"`
+	}
+	decode(t, s.ok("mobile_list_elements_on_screen", map[string]any{"device": dev}), &scr)
+	for _, e := range scr.Elements {
+		if e.Hint == "Text message" {
+			phone.Device.Tap(ctx, (e.Bounds[0]+e.Bounds[2])/2, (e.Bounds[1]+e.Bounds[3])/2)
+		}
+	}
+	if err := phone.Device.InputText(ctx, "I will kill you"); err != nil {
+		t.Fatal(err)
+	}
+	now = resultText(s.ok("mobile_list_elements_on_screen", map[string]any{"device": dev}))
+	res = s.call("mobile_tap_element", map[string]any{"device": dev, "element": idOf(t, now, `desc="Send SMS"`)})
+	decode(t, res, &held)
+	if !res.IsError || held.Status != "held" || held.AnsweredBy != "policy" || !strings.Contains(resultText(res), "harmful") || len(s.asked) != 1 {
+		t.Fatalf("the harmful tap was not held by policy (asked %d): %s", len(s.asked), resultText(res))
+	}
+	st0 := phone.State()
+	if st0.Foreground != "com.google.android.apps.messaging" {
+		t.Errorf("after the held tap the phone shows %s", st0.Foreground)
+	}
+	var msgs struct {
+		Sent []struct{ Name, Body string } `json:"sent"`
+	}
+	json.Unmarshal(st0.Apps["com.google.android.apps.messaging"], &msgs)
+	if len(msgs.Sent) != 1 || msgs.Sent[0].Body != "Running 10 minutes late" {
+		t.Errorf("the phone sent %+v, want only the approved message", msgs.Sent)
 	}
 	s.ok("mobile_press_button", map[string]any{"device": dev, "button": "HOME"})
 
