@@ -80,6 +80,7 @@ func New(cfg Config) (*Agent, error) {
 			}
 		}
 		tc := cfg.Team
+		tc.Vision = tc.Vision || cfg.Vision
 		if tc.Redactor == nil {
 			tc.Redactor = a.red
 		}

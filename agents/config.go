@@ -107,8 +107,9 @@ type Config struct {
 	Perceiver  *perception.Perceiver
 	Perception perception.PerceiveOptions
 	// Vision attaches a set-of-mark screenshot to the decision prompt and
-	// maps pixel answers from it. (Without it the trajectory recorder draws
-	// set-of-mark images itself, off the step's path.)
+	// maps pixel answers from it; with Model it also sets Team.Vision, so
+	// the model roles see screenshots. (Without it the trajectory recorder
+	// draws set-of-mark images itself, off the step's path.)
 	Vision bool
 
 	// Executor tunes the actions executor; its zero value is the one settle

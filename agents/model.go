@@ -193,11 +193,8 @@ func (mr *modelRoles) ask(ctx context.Context, role, user string, imgs []image.I
 // wrapScreen wraps the element list as untrusted data, with a warning when
 // it holds text that tries to instruct the agent.
 func wrapScreen(o Observation) string {
-	src := "phone screen"
-	if o.Screen != nil && o.Screen.Package != "" {
-		src += " of " + o.Screen.Package
-	}
-	return safety.WrapUntrusted(src, o.Text, safety.DetectInjection(o.Text)...)
+	// The screen's first line names the app.
+	return safety.WrapUntrusted("phone screen", o.Text, safety.DetectInjection(o.Text)...)
 }
 
 func promptHistory(h []StepSummary) []prompts.Step {
@@ -373,7 +370,7 @@ func (mr *modelRoles) Reflect(ctx context.Context, in ReflectInput) (Reflection,
 
 // Note asks the model for the facts worth keeping.
 func (mr *modelRoles) Note(ctx context.Context, in NoteInput) (NoteOutput, error) {
-	user, err := mr.cfg.Prompts.Render(prompts.Notetaker, prompts.NotetakerData{Task: in.Task, Screen: wrapScreen(in.Obs), Notes: in.Notes, Candidates: in.Candidates})
+	user, err := mr.cfg.Prompts.Render(prompts.Notetaker, prompts.NotetakerData{Task: in.Task, Screen: mr.noteExcerpt(in.Obs, in.Candidates), Notes: in.Notes, Candidates: in.Candidates})
 	if err != nil {
 		return NoteOutput{}, err
 	}
@@ -390,6 +387,43 @@ func (mr *modelRoles) Note(ctx context.Context, in NoteInput) (NoteOutput, error
 	})
 	out.Calls = calls
 	return out, err
+}
+
+// noteExcerpt is the part of the screen the notetaker reads, wrapped as
+// untrusted: the elements whose labels are candidates and one element on
+// either side of each (a price's name is often the line above it). With no
+// candidate found it is the whole screen.
+func (mr *modelRoles) noteExcerpt(o Observation, cands []string) string {
+	s := o.Screen
+	if s == nil || len(cands) == 0 {
+		return wrapScreen(o)
+	}
+	want := map[string]bool{}
+	for _, c := range cands {
+		want[c] = true
+	}
+	keep := make([]bool, len(s.Elements))
+	any := false
+	for i, e := range s.Elements {
+		if l := e.Label(); l != "" && want[mr.cfg.Redactor.String(l)] {
+			any = true
+			for j := max(0, i-1); j <= min(len(keep)-1, i+1); j++ {
+				keep[j] = true
+			}
+		}
+	}
+	if !any {
+		return wrapScreen(o)
+	}
+	sub := *s
+	sub.Elements = nil
+	for i, e := range s.Elements {
+		if keep[i] {
+			sub.Elements = append(sub.Elements, e)
+		}
+	}
+	text := mr.cfg.Redactor.String(perception.RenderText(&sub, perception.TextOptions{MaxTokens: perception.DefaultTextTokens}))
+	return wrapScreen(Observation{Screen: &sub, Text: text})
 }
 
 // Verify asks the model whether the final screen shows the task done.

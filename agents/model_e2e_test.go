@@ -3,6 +3,7 @@ package agents_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -40,7 +41,8 @@ func runModel(t *testing.T, h *harness, s *llmtest.Server, task string, red *saf
 		t.Fatal(err)
 	}
 	res, err := a.Run(context.Background(), task)
-	if err != nil {
+	if se := (*agents.StopError)(nil); err != nil && !errors.As(err, &se) {
+		// A run that ends other than in success says so in the result.
 		t.Fatalf("run: %v", err)
 	}
 	run, steps, err := trajectory.Load(h.dir)
@@ -200,8 +202,10 @@ func TestOfflineSendsMessage(t *testing.T) {
 	}
 }
 
-// Secrets on the screen (the one-time code in Messages) and typed by
-// type_secret never reach the model or any file of the run directory.
+// Secrets on the screen (the one-time code in Messages) and the one the
+// model asks to type never reach the model or any file of the run
+// directory; and a stored secret does not go into a message even when the
+// task asks for it (the gate denies it as a 'secret' risk).
 func TestSecretsStayOutOfRunAndPrompts(t *testing.T) {
 	const otp, pin = "482913", "Zq7-PIN-93011"
 	h := newHarness(t, simtest.ADBServer(t))
@@ -215,21 +219,30 @@ func TestSecretsStayOutOfRunAndPrompts(t *testing.T) {
 	script(s, "decision", `{"action":{"action":"open_app","app":"Messages"},"subgoal_done":true}`, "NOTE_PIN")
 	script(s, "decision", `{"action":{"action":"tap","element":9},"expect":"the conversation with Mom"}`, `text="Mom `, "[REDACTED:OTP]")
 	script(s, "decision", `{"action":{"action":"type","element":8,"secret":"NOTE_PIN"}}`, `<input id=8 hint="Text message">`)
-	script(s, "reflector", `{"outcome":"A","note":"typed"}`, "type the secret NOTE_PIN", "[REDACTED:NOTE_PIN]")
-	script(s, "decision", `{"action":{"action":"tap","element":9},"expect":"sent"}`, "[REDACTED:NOTE_PIN]")
-	script(s, "reflector", `{"outcome":"A","note":"sent"}`, "Action taken: tap element 9")
-	script(s, "decision", `{"action":{"action":"done","status":"success"}}`)
-	// The task names no message text the screen could show by rule, so the
-	// verifier looks.
-	script(s, "verifier", `{"done": true, "reason": "The conversation with Mom shows the message that was just sent as the latest one."}`,
-		"The team says the task is done", "Send my locker PIN to Mom")
+	// Denied: the planner hears why, and the model gives up as a real one
+	// does, in prose.
+	script(s, "planner", `{"thought":"The safety gate will not let a stored secret go into a message, so this cannot be done here.","subgoals":["Tell the person the PIN cannot be sent in a message"],"current":0}`,
+		"the safety gate did not allow", "NOTE_PIN")
+	script(s, "decision", `{"thought":"Sending the PIN by message is blocked.","action":{"action":"refuse","reason":"A stored secret cannot be sent in a message; the safety gate blocked it."}}`,
+		"Tell the person the PIN cannot be sent")
 
-	res, _, _ := runModel(t, h, s, "Send my locker PIN to Mom", red, secrets)
-	if res.Outcome != agents.OutcomeSuccess {
-		t.Fatalf("outcome %s: %s", res.Outcome, res.Reason)
+	res, _, steps := runModel(t, h, s, "Send my locker PIN to Mom", red, secrets)
+	if res.Outcome != agents.OutcomeRefused {
+		t.Fatalf("outcome %s: %s; want refused after the gate denied the secret", res.Outcome, res.Reason)
 	}
-	if sent := h.sent(); len(sent) != 1 || sent[0].Body != pin {
-		t.Fatalf("the secret was not sent as typed: %+v", sent)
+	if sent := h.sent(); len(sent) != 0 {
+		t.Fatalf("sent %+v; want nothing", sent)
+	}
+	denied := false
+	for _, st := range steps {
+		if g := st.Gate; g != nil && !g.Allowed() {
+			for _, r := range g.Risks {
+				denied = denied || r.Category == safety.CategorySecret
+			}
+		}
+	}
+	if !denied {
+		t.Error("no step records the gate denying the secret")
 	}
 	for i, req := range s.Requests() {
 		if strings.Contains(string(req.Body), otp) || strings.Contains(string(req.Body), pin) {
@@ -321,8 +334,8 @@ func TestModelFindsPrice(t *testing.T) {
 	script(s, "decision", `{"thought":"the quotes are loading","action":{"action":"wait","duration_ms":300},"expect":"the quotes"}`, `desc="Loading"`).AnyTimes()
 	script(s, "notetaker", `{"notes":["Tesla (TSLA) price: $182.33"]}`, "Lines that may matter", "TSLA Tesla Inc. $182.33")
 	script(s, "decision", `{"action":{"action":"done","status":"success","answer":"$182.33"}}`, "- Tesla (TSLA) price: $182.33")
-	script(s, "verifier", "```json\n{\"done\": true, \"reason\": \"The Stocks list shows Tesla Inc. (TSLA) at $182.33, which matches the answer.\"}\n```",
-		"with the answer: $182.33", "TSLA Tesla Inc. $182.33")
+	// The answer's amount on the line naming Tesla settles the claim: no
+	// verifier call.
 
 	eng, err := tesseract.New(tesseract.Config{})
 	if err != nil {
@@ -344,6 +357,9 @@ func TestModelFindsPrice(t *testing.T) {
 	}
 	if res.Answer != "$182.33" || len(res.Notes) != 1 {
 		t.Errorf("answer %q, notes %q", res.Answer, res.Notes)
+	}
+	if v := res.Verification; v == nil || !v.Verified || v.By != "evidence" || len(v.Evidence) == 0 {
+		t.Errorf("verification %+v; want verified by the evidence on the screen", v)
 	}
 	_, steps, _ := trajectory.Load(h.dir)
 	for _, st := range steps {

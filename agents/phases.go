@@ -41,7 +41,7 @@ func (r *run) observe(ctx context.Context, shot *actions.Settle) (Observation, e
 // render is an Observation of s: the element list (redacted) and, for
 // vision, the set-of-mark image the model is sent.
 func render(s *perception.Screen, vision bool, red *safety.Redactor) Observation {
-	o := Observation{Screen: s, Text: red.String(perception.RenderText(s, perception.TextOptions{MaxTokens: perception.DefaultTextTokens}))}
+	o := Observation{Screen: s, Text: red.String(perception.RenderText(s, perception.TextOptions{MaxTokens: perception.DefaultTextTokens, NoBareIcons: true}))}
 	if vision {
 		if m, sc, err := perception.DrawMarks(s.Image, s.Elements, perception.MarkOptions{MaxSide: perception.DefaultMarkSide}); err == nil {
 			o.Marks, o.Scale = m, sc
@@ -394,6 +394,12 @@ func (r *run) verifyClaim(ctx context.Context, st *Step, obs Observation, answer
 	ev := intent.Check(in, obs.Screen, pkg)
 	if isQuestion(r.task) && strings.TrimSpace(answer) == "" {
 		return Verification{By: "evidence", Evidence: ev.Facts, Reason: "the task asks a question and the claim gives no answer; finish with done and the answer"}
+	}
+	if !ev.Decided && strings.TrimSpace(answer) != "" {
+		// A price read off the screen settles an answer too.
+		if ans := intent.CheckAnswer(in, answer, obs.Screen); ans.Decided {
+			ev = ans
+		}
 	}
 	if ev.Decided {
 		return Verification{Verified: ev.Done, By: "evidence", Evidence: ev.Facts, Reason: ev.Reason}

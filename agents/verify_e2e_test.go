@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/mobagent/mobagent/agents"
+	"github.com/mobagent/mobagent/agents/trajectory"
 	"github.com/mobagent/mobagent/llm/llmtest"
 	"github.com/mobagent/mobagent/safety"
 	"github.com/mobagent/mobagent/sim/simtest"
@@ -218,5 +219,48 @@ func TestRepairTurns(t *testing.T) {
 	}
 	if len(steps) < 2 || steps[0].ModelCalls != 3 || steps[1].Repair == "" || steps[1].ModelCalls != 2 {
 		t.Errorf("step 1 made %d calls (want plan + 2 decisions), step 2 %d (want 2) with repair %q", steps[0].ModelCalls, steps[1].ModelCalls, steps[1].Repair)
+	}
+}
+
+// A confirm button in a dialog is judged by the dialog: saving an alarm
+// with OK after typing its time sends nothing to anyone, so the gate lets
+// it through even when every held action would be denied.
+func TestDialogOKIsJudgedByTheDialog(t *testing.T) {
+	h := newHarness(t, simtest.ADBServer(t))
+	s := llmtest.NewServer(t)
+	script(s, "planner", `{"subgoals":["Open Clock","Add an alarm at 07:15"],"current":0}`)
+	script(s, "decision", `{"action":{"action":"open_app","app":"Clock"},"expect":"the alarm list","subgoal_done":true}`)
+	script(s, "decision", `{"thought":"Use the add button.","action":{"action":"tap","element":10},"expect":"a time picker"}`, `<button id=10 desc="Add alarm">`)
+	script(s, "reflector", `{"outcome":"A","note":"The time picker is open."}`, `text="Enter time"`)
+	script(s, "decision", `{"action":{"action":"type","element":2,"text":"07"},"expect":"07 in the hour"}`, `<input id=2 hint="07" focused>`)
+	// 07 is also the hour's hint, so the pixels hardly change: the
+	// reflector is asked.
+	script(s, "reflector", `{"outcome":"A","note":"The hour field shows 07."}`, `type "07" into element 2`)
+	script(s, "decision", `{"action":{"action":"type","element":4,"text":"15"},"expect":"15 in the minutes"}`, `<input id=4 hint="30">`)
+	script(s, "decision", `{"thought":"Save it.","action":{"action":"tap","element":8},"expect":"the alarm list with 7:15 AM","subgoal_done":true}`, `<button id=8 text="OK">`, `text="15"`)
+	script(s, "reflector", `{"outcome":"A","note":"7:15 AM is in the alarm list, switched on."}`, "7:15 AM")
+	script(s, "planner", `{"thought":"7:15 AM is in the list.","subgoals":["Add an alarm at 07:15"],"current":0,"finished":true}`, "every subgoal of the plan is done", "7:15 AM")
+
+	cfg := h.config(nil)
+	cfg.Model = s.Client()
+	cfg.Gate = &safety.Gate{Mode: safety.ModeDeny}
+	a, err := agents.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.Run(t.Context(), "Set an alarm for 7:15 am")
+	h.rec.Close()
+	if _, steps, lerr := trajectory.Load(h.dir); lerr == nil {
+		for _, st := range steps {
+			if st.Gate != nil && !st.Gate.Allowed() {
+				t.Logf("step %d: %s held: %s %+v", st.Index, st.ActionText, st.Gate.Reason, st.Gate.Risks)
+			}
+		}
+	}
+	if err != nil || res.Outcome != agents.OutcomeSuccess {
+		t.Fatalf("outcome %s: %s (%v)", res.Outcome, res.Reason, err)
+	}
+	if !h.hasAlarm("07:15") {
+		t.Error("no enabled 07:15 alarm")
 	}
 }

@@ -6,9 +6,11 @@ import (
 	"image"
 	"image/jpeg"
 	"image/png"
+	"math"
+
+	_ "image/gif" // decoders for ImageData parts
 
 	_ "golang.org/x/image/webp"
-	_ "image/gif" // decoders for ImageData parts
 
 	"golang.org/x/image/draw"
 )
@@ -120,4 +122,23 @@ func (p ImagePolicy) Encode(part Part) (data []byte, mime string, size image.Poi
 		return nil, "", image.Point{}, fmt.Errorf("llm: encode image: %w", err)
 	}
 	return buf.Bytes(), mime, image.Pt(w, h), nil
+}
+
+// ImageTokens estimates the prompt tokens an image of w×h pixels costs a
+// GPT-4o-class model, by OpenAI's published rule: "low" detail is 85 tokens;
+// "high" fits the image within 2048×2048, scales its shorter side down to
+// 768, and costs 85 plus 170 for each 512-pixel tile.
+func ImageTokens(w, h int, detail ImageDetail) int {
+	if detail == DetailLow || w <= 0 || h <= 0 {
+		return 85
+	}
+	fw, fh := float64(w), float64(h)
+	if s := 2048 / max(fw, fh); s < 1 {
+		fw, fh = fw*s, fh*s
+	}
+	if s := 768 / min(fw, fh); s < 1 {
+		fw, fh = fw*s, fh*s
+	}
+	tiles := int(math.Ceil(fw/512)) * int(math.Ceil(fh/512))
+	return 85 + 170*tiles
 }

@@ -331,3 +331,20 @@ func TestMessageText(t *testing.T) {
 		t.Errorf("ApplyOptions = %+v", o)
 	}
 }
+
+func TestImageTokens(t *testing.T) {
+	for _, tt := range []struct {
+		w, h   int
+		detail llm.ImageDetail
+		want   int
+	}{
+		{1024, 1024, llm.DetailHigh, 765},  // OpenAI's worked example: 768×768, 4 tiles
+		{2048, 4096, llm.DetailHigh, 1105}, // 1024×2048 → 768×1536, 6 tiles
+		{461, 1024, llm.DetailHigh, 425},   // our set-of-mark image of a 1080×2400 phone: 2 tiles
+		{4096, 4096, llm.DetailLow, 85},
+	} {
+		if got := llm.ImageTokens(tt.w, tt.h, tt.detail); got != tt.want {
+			t.Errorf("ImageTokens(%d, %d, %s) = %d, want %d", tt.w, tt.h, tt.detail, got, tt.want)
+		}
+	}
+}

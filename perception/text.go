@@ -24,6 +24,10 @@ type TextOptions struct {
 	ResourceIDs bool
 	// NoHeader leaves out the first line describing the screen.
 	NoHeader bool
+	// NoBareIcons leaves out icons found in the pixels that carry no label:
+	// without the marked image a model can do nothing with them. Their ids
+	// are kept by the elements that remain.
+	NoBareIcons bool
 }
 
 // RenderText renders s for a text-only model, one element per line:
@@ -42,6 +46,19 @@ func RenderText(s *Screen, opts TextOptions) string {
 	header := ""
 	if !opts.NoHeader {
 		header = screenHeader(s)
+	}
+	if opts.NoBareIcons {
+		kept := make([]Element, 0, len(s.Elements))
+		for _, e := range s.Elements {
+			if !bareIcon(e) {
+				kept = append(kept, e)
+			}
+		}
+		if len(kept) < len(s.Elements) {
+			sub := *s
+			sub.Elements = kept
+			s = &sub
+		}
 	}
 	lines := make([]string, len(s.Elements))
 	for i, e := range s.Elements {
@@ -119,7 +136,12 @@ func screenHeader(s *Screen) string {
 		fmt.Fprintf(&b, " app=%s", quote(s.Package, 100))
 	}
 	if s.Activity != "" {
-		fmt.Fprintf(&b, " activity=%s", quote(s.Activity, 120))
+		// The class's own name: the package is already said.
+		a := s.Activity
+		if i := strings.LastIndexAny(a, "./"); i >= 0 && i < len(a)-1 {
+			a = a[i+1:]
+		}
+		fmt.Fprintf(&b, " activity=%s", quote(a, 120))
 	}
 	if s.Width > 0 {
 		fmt.Fprintf(&b, " size=%dx%d", s.Width, s.Height)
@@ -127,8 +149,16 @@ func screenHeader(s *Screen) string {
 	if s.KeyboardShown {
 		b.WriteString(" keyboard")
 	}
-	fmt.Fprintf(&b, " elements=%d", len(s.Elements))
 	return b.String()
+}
+
+// unsureBelow is the confidence under which a find from the pixels is
+// marked unsure.
+const unsureBelow = 0.6
+
+// bareIcon reports whether e is an icon found in the pixels with no label.
+func bareIcon(e Element) bool {
+	return e.Source == SourceVision && e.Label() == "" && e.ResourceID == ""
 }
 
 // priority orders elements for keeping under a budget: lower is kept first.
@@ -218,8 +248,10 @@ func elementLine(e Element, opts TextOptions, maxRunes int) string {
 	flag(e.LongClickable && !e.Clickable, "long-press")
 	flag(e.Scrollable && e.Clickable, "scrollable")
 	flag(!e.Enabled && e.Source == SourceHierarchy, "disabled")
-	if e.Source != SourceHierarchy && e.Source != "" {
-		fmt.Fprintf(&b, " src=%s conf=%.2f", e.Source, e.Confidence)
+	if e.Source != SourceHierarchy && e.Source != "" && e.Label() != "" {
+		// Found in the pixels: the words may be misread.
+		fmt.Fprintf(&b, " src=%s", e.Source)
+		flag(e.Confidence > 0 && e.Confidence < unsureBelow, "unsure")
 	}
 	b.WriteByte('>')
 	return b.String()

@@ -10,7 +10,7 @@ import (
 )
 
 func TestRenderTextLines(t *testing.T) {
-	s := &Screen{Width: 1080, Height: 2400, Package: "com.example.chat", KeyboardShown: true, Elements: []Element{
+	s := &Screen{Width: 1080, Height: 2400, Package: "com.example.chat", Activity: "com.example.chat.ui.ThreadActivity", KeyboardShown: true, Elements: []Element{
 		{ID: 1, Text: "Send", Class: "android.widget.Button", Clickable: true, Enabled: true, Source: SourceHierarchy, Bounds: image.Rect(0, 0, 100, 100)},
 		{ID: 2, Hint: "Search", Editable: true, Focused: true, Clickable: true, Enabled: true, Source: SourceHierarchy, ResourceID: "com.example.chat:id/q"},
 		{ID: 3, Text: "Wi-Fi", Checkable: true, Clickable: true, Class: "android.widget.Switch", Enabled: true, Source: SourceHierarchy},
@@ -20,21 +20,28 @@ func TestRenderTextLines(t *testing.T) {
 		{ID: 7, Class: "vision.icon", Clickable: true, Source: SourceVision, Confidence: 0.6},
 		{ID: 8, Scrollable: true, Source: SourceHierarchy, Enabled: true},
 		{ID: 9, Text: PasswordMask, Password: true, Editable: true, Enabled: true, Source: SourceHierarchy},
+		{ID: 10, Text: "Cloudy", Source: SourceOCR, Confidence: 0.42},
 	}}
 	got := RenderText(s, TextOptions{ResourceIDs: true, Positions: true})
-	want := `screen app="com.example.chat" size=1080x2400 keyboard elements=9
+	want := `screen app="com.example.chat" activity="ThreadActivity" size=1080x2400 keyboard
 <button id=1 text="Send" at=50,50>
 <input id=2 hint="Search" rid="q" at=0,0 focused>
 <switch id=3 text="Wi-Fi" at=0,0 unchecked>
 <checkbox id=4 text="Dark mode" at=0,0 checked>
 <button id=5 desc="Back" at=0,0 disabled>
-<text id=6 text="Weather today" at=0,0 src=ocr conf=0.91>
-<icon id=7 at=0,0 src=vision conf=0.60>
+<text id=6 text="Weather today" at=0,0 src=ocr>
+<icon id=7 at=0,0>
 <scroll id=8 at=0,0>
 <input id=9 text="••••••" at=0,0 password>
+<text id=10 text="Cloudy" at=0,0 src=ocr unsure>
 `
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	// Without the image a bare icon is of no use; the ids stay.
+	got = RenderText(s, TextOptions{NoHeader: true, NoBareIcons: true})
+	if strings.Contains(got, "id=7") || !strings.Contains(got, "<scroll id=8>") || !strings.Contains(got, "<button id=5 desc=\"Back\" disabled>") {
+		t.Errorf("NoBareIcons:\n%s", got)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"regexp"
 	"strings"
 
 	"github.com/mobagent/mobagent/actions"
@@ -34,6 +35,12 @@ type Context struct {
 	History []Step
 	// ScreenshotPath is shown to the person when they are asked to confirm.
 	ScreenshotPath string
+	// FieldText is the text the field the action types into, or presses
+	// enter in, holds now, when the caller knows it better than the screen
+	// (a field read by OCR, a web view that hides its value). Empty means the
+	// field's text on Screen. What a Type or Enter would send is that text
+	// and the typed text together.
+	FieldText string
 	// Taint, when set, traces the action back to injected content seen on
 	// earlier screens. When nil only the current screen is checked. Gate sets
 	// it to its own tracker.
@@ -61,6 +68,7 @@ type resolved struct {
 	commits    bool     // the action commits something others or money see
 	risks      []Risk
 	ambiguous  bool
+	swipeTap   bool // a swipe that stays on one control, judged as a tap on it
 }
 
 // Assess finds the risks of one action in its context. It never blocks and
@@ -74,11 +82,20 @@ func Assess(ctx context.Context, c Context) Assessment {
 		r.assessTap()
 	case actions.LongPress:
 		r.assessTap()
-		// A long press mostly selects; only keep what it would commit.
-		for i := range r.risks {
-			if r.risks[i].Severity > SeverityLow && r.risks[i].Category != CategoryDestructive {
-				r.risks[i].Severity--
+		// On Android a long press on a control with no long-press handler
+		// clicks it on release, so it is judged as a tap. A control with its
+		// own long-press action mostly selects; keep only what it commits.
+		if r.target != nil && r.target.LongClickable {
+			for i := range r.risks {
+				if r.risks[i].Severity > SeverityLow && r.risks[i].Category != CategoryDestructive && r.risks[i].Category != CategoryHarmful {
+					r.risks[i].Severity--
+				}
 			}
+		}
+	case actions.Swipe:
+		if r.target != nil {
+			r.swipeTap = true
+			r.assessTap()
 		}
 	case actions.Type:
 		r.assessType(a)
@@ -92,15 +109,23 @@ func Assess(ctx context.Context, c Context) Assessment {
 		tr = &TaintTracker{}
 		tr.Observe(c.Screen)
 	}
+	var refs []taintRef
 	if tr != nil {
-		r.risks = append(r.risks, tr.trace(r, r.risks)...)
+		var rs []Risk
+		rs, refs = tr.trace(r, r.risks)
+		r.risks = append(r.risks, rs...)
+	}
+	desc := Describe(c.Action, r.target, r.app)
+	if r.swipeTap {
+		desc += ", which taps it (the finger stays on the control)"
 	}
 	return Assessment{
-		Description: Describe(c.Action, r.target, r.app),
+		Description: desc,
 		Label:       r.label,
 		App:         r.app,
 		Risks:       mergeRisks(r.risks),
 		Ambiguous:   r.ambiguous && len(r.risks) == 0,
+		taint:       refs,
 	}
 }
 
@@ -133,7 +158,11 @@ func resolve(c Context) *resolved {
 		var comp []string
 		for i := range s.Elements {
 			e := &s.Elements[i]
-			if e.Editable && e.Text != "" && e.Text != e.Hint && !e.Password && kindOf(e) != fieldRecipient && kindOf(e) != fieldSearch {
+			// What could be sent: typed text, but not a recipient, a query,
+			// or a short number outside a message body (an alarm's hour, a
+			// quantity): a dialog's OK after those sends nothing to anyone.
+			k := kindOf(e)
+			if e.Editable && e.Text != "" && e.Text != e.Hint && !e.Password && k != fieldRecipient && k != fieldSearch && (k == fieldBody || !shortNumberRE.MatchString(e.Text)) {
 				if r.target == nil || e.ID != r.target.ID || r.c.Action.Kind() != actions.KindType {
 					comp = append(comp, e.Text)
 				}
@@ -155,14 +184,11 @@ func resolve(c Context) *resolved {
 	return r
 }
 
-// resolveTarget finds the element an action hits on s.
+// resolveTarget finds the element an action hits on s: the element named,
+// else the one under the point (the smallest, a control on a tie); the
+// field typing goes into; the control a swipe taps.
 func resolveTarget(a actions.Action, s *perception.Screen) *perception.Element {
-	var t actions.Target
 	switch a := a.(type) {
-	case actions.Tap:
-		t = a.Target
-	case actions.LongPress:
-		t = a.Target
 	case actions.Type:
 		if a.Element > 0 {
 			if e, ok := s.Element(a.Element); ok {
@@ -172,64 +198,79 @@ func resolveTarget(a actions.Action, s *perception.Screen) *perception.Element {
 		return focusedField(s)
 	case actions.Key:
 		return focusedField(s)
-	default:
-		return nil
+	case actions.Swipe:
+		return swipeTarget(a, s)
 	}
-	if t.Element > 0 {
+	t, ok := actions.ActionTarget(a)
+	switch {
+	case !ok:
+		return nil
+	case t.Element > 0:
 		if e, ok := s.Element(t.Element); ok {
 			return &e
 		}
 		return nil
-	}
-	if t.Point == nil {
+	case t.Point == nil:
 		return nil
 	}
-	x, y := t.Point.X, t.Point.Y
-	switch t.Point.Space {
+	if e, ok := s.ElementAt(screenPoint(*t.Point, s), nil); ok {
+		return &e
+	}
+	return nil
+}
+
+// touchSlop is how far, in pixels, a finger may move and still tap:
+// Android's 8 dp at the densest common screens.
+const touchSlop = 24
+
+// swipeTarget returns the control a swipe taps: on Android a finger that
+// goes down on a control and comes up on it (within the touch slop) clicks
+// it, so a 1-pixel swipe, or a swipe inside a button, is a tap. Nil when the
+// swipe leaves the control it starts on.
+func swipeTarget(a actions.Swipe, s *perception.Screen) *perception.Element {
+	var from, to image.Point
+	switch {
+	case a.From != nil && a.To != nil:
+		from, to = screenPoint(*a.From, s), screenPoint(*a.To, s)
+	case a.Element > 0:
+		e, ok := s.Element(a.Element)
+		if !ok {
+			return nil
+		}
+		// Both ends of a swipe inside an element are inside it.
+		if e.Clickable || e.Checkable {
+			return &e
+		}
+		return nil
+	default:
+		return nil
+	}
+	start := resolveTarget(actions.Tap{Target: actions.Target{Point: &actions.Point{X: float64(from.X), Y: float64(from.Y)}}}, s)
+	if start == nil || !(start.Clickable || start.Checkable) {
+		return nil
+	}
+	d := to.Sub(from)
+	if d.X*d.X+d.Y*d.Y <= touchSlop*touchSlop || to.In(start.Bounds.Inset(-touchSlop)) {
+		return start
+	}
+	return nil
+}
+
+// screenPoint converts p to screen pixels.
+func screenPoint(p actions.Point, s *perception.Screen) image.Point {
+	x, y := p.X, p.Y
+	switch p.Space {
 	case actions.SpaceUnit:
 		x, y = x*float64(s.Width), y*float64(s.Height)
 	case actions.SpacePermille:
 		x, y = x*float64(s.Width)/1000, y*float64(s.Height)/1000
 	}
-	p := image.Pt(int(x), int(y))
-	var best *perception.Element
-	bestArea := 0
-	for i := range s.Elements {
-		e := &s.Elements[i]
-		if !p.In(e.Bounds) {
-			continue
-		}
-		area := e.Bounds.Dx() * e.Bounds.Dy()
-		// Prefer the smallest element; among equals, a clickable one.
-		if best == nil || area < bestArea || (area == bestArea && e.Clickable && !best.Clickable) {
-			best, bestArea = e, area
-		}
-	}
-	if best == nil {
-		return nil
-	}
-	e := *best
-	return &e
+	return image.Pt(int(x), int(y))
 }
 
 func focusedField(s *perception.Screen) *perception.Element {
-	var only *perception.Element
-	n := 0
-	for i := range s.Elements {
-		e := &s.Elements[i]
-		if !e.Editable {
-			continue
-		}
-		if e.Focused {
-			c := *e
-			return &c
-		}
-		n++
-		only = e
-	}
-	if n == 1 {
-		c := *only
-		return &c
+	if e, ok := actions.FocusedField(s); ok {
+		return &e
 	}
 	return nil
 }
@@ -336,7 +377,7 @@ func (r *resolved) assessTap() {
 			reason = fmt.Sprintf("tapping “%s” sends, posts or shares something to other people%s", r.label, r.where())
 			r.commits = true
 			if r.composed != "" {
-				reason += ": “" + excerpt(r.composed, 80) + "”"
+				reason += ": “" + actions.Excerpt(r.composed, 80) + "”"
 			}
 		}
 		r.add(CategoryCommunication, sev, reason, evidence)
@@ -536,7 +577,7 @@ func (r *resolved) checkOutgoing(text, what string) {
 		return
 	}
 	for _, h := range findHarmful(text) {
-		r.add(CategoryHarmful, h.severity, fmt.Sprintf("%s contains %s: “%s”", what, h.kind, excerpt(h.excerpt, 60)), "matched "+h.kind)
+		r.add(CategoryHarmful, h.severity, fmt.Sprintf("%s contains %s: “%s”", what, h.describe(), actions.Excerpt(h.excerpt, 60)), "matched "+h.kind)
 	}
 	if hits := findPrivate(text); len(hits) > 0 {
 		r.add(CategoryPrivate, maxPII(hits), fmt.Sprintf("%s contains %s", what, describePII(hits)), "pattern match on "+what)
@@ -545,6 +586,10 @@ func (r *resolved) checkOutgoing(text, what string) {
 		r.add(CategoryInjection, SeverityHigh, fmt.Sprintf("%s carries instructions aimed at an AI agent (%s), probably copied from untrusted content", what, findingKinds(fs)), fs[0].Excerpt)
 	}
 }
+
+// shortNumberRE is a field value that is a number or a time of at most
+// four digits: an hour, minutes, a quantity.
+var shortNumberRE = regexp.MustCompile(`^\s*\d{1,2}(?:[:.]\d{2})?\s*$|^\s*\d{1,4}\s*$`)
 
 type fieldKind int
 
@@ -599,7 +644,7 @@ func (r *resolved) fieldName() string {
 		return "the focused field"
 	}
 	if l := r.target.Label(); l != "" && !r.target.Password && kindOf(r.target) != fieldPassword {
-		return "the “" + excerpt(l, 40) + "” field"
+		return "the “" + actions.Excerpt(l, 40) + "” field"
 	}
 	if r.target.Hint != "" {
 		return "the “" + r.target.Hint + "” field"
@@ -610,19 +655,49 @@ func (r *resolved) fieldName() string {
 func (r *resolved) assessType(a actions.Type) {
 	kind := kindOf(r.target)
 	where := r.fieldName() + r.where()
-	if a.Secret != "" && r.c.TypedText == "" {
-		r.add(CategoryPrivate, SeverityHigh, fmt.Sprintf("types the secret %s into %s", a.Secret, where), "type_secret "+a.Secret)
-		return
+	if names := SecretsIn(a); len(names) > 0 {
+		list := strings.Join(names, ", ")
+		if why := r.secretMisplaced(kind); why != "" {
+			r.add(CategorySecret, SeverityCritical, fmt.Sprintf("types the secret %s into %s, %s; a secret is typed only into a password or PIN field, or a field your task names", list, where, why), "secret "+list+" into "+kind.String())
+		} else {
+			r.add(CategoryPrivate, SeverityHigh, fmt.Sprintf("types the secret %s into %s", list, where), "type_secret "+list)
+		}
+		if a.Secret != "" && r.c.TypedText == "" {
+			return
+		}
 	}
 	text := r.typed
+	if len(SecretsIn(a)) > 0 {
+		// Judge the text around the placeholders, not the placeholders.
+		text = placeholderRE.ReplaceAllString(text, " ")
+	}
 	if strings.TrimSpace(text) == "" {
 		return
 	}
 	if kind == fieldPassword {
 		r.add(CategoryPrivate, SeverityHigh, fmt.Sprintf("types a password or code (%d characters) into %s", len([]rune(text)), where), "password field")
 	}
-	for _, h := range findHarmful(text) {
-		r.add(CategoryHarmful, h.severity, fmt.Sprintf("the typed text contains %s: “%s”", h.kind, excerpt(h.excerpt, 60)), "matched "+h.kind)
+	harmful := findHarmful(text)
+	for _, h := range harmful {
+		r.add(CategoryHarmful, h.severity, fmt.Sprintf("the typed text contains %s: “%s”", h.describe(), actions.Excerpt(h.excerpt, 60)), "matched "+h.kind)
+	}
+	// What the field will hold: its text and the typed text, with or
+	// without a space between (a keyboard may add one).
+	if before := r.fieldText(a.Clear); before != "" && len(harmful) == 0 && kind != fieldPassword {
+		for _, composed := range []string{before + text, before + " " + text} {
+			hs := findHarmful(composed)
+			for _, h := range hs {
+				r.add(CategoryHarmful, h.severity, fmt.Sprintf("the typed text completes %s in %s: “%s”", h.describe(), where, actions.Excerpt(h.excerpt, 60)), "matched "+h.kind+" in the field's text and the typed text")
+			}
+			if len(hs) > 0 {
+				break
+			}
+		}
+		if a.Submit {
+			if fs := DetectInjection(before + " " + text); len(fs) > 0 && len(DetectInjection(text)) == 0 {
+				r.add(CategoryInjection, SeverityHigh, fmt.Sprintf("the text sent from %s carries instructions aimed at an AI agent (%s)", where, findingKinds(fs)), fs[0].Excerpt)
+			}
+		}
 	}
 	if kind != fieldPassword {
 		hits := findPrivate(text)
@@ -654,30 +729,140 @@ func (r *resolved) assessType(a actions.Type) {
 	}
 }
 
+// SecretsIn returns the names of the secrets a Type action enters: its
+// Secret, and every {{secret:NAME}} placeholder in its text.
+func SecretsIn(a actions.Type) []string {
+	var names []string
+	seen := map[string]bool{}
+	add := func(n string) {
+		if n != "" && !seen[n] {
+			seen[n] = true
+			names = append(names, n)
+		}
+	}
+	add(a.Secret)
+	if strings.Contains(a.Text, "{{secret:") {
+		for _, m := range placeholderRE.FindAllStringSubmatch(a.Text, -1) {
+			add(m[1])
+		}
+	}
+	return names
+}
+
+// secretMisplaced says why the target field must not receive a secret, or
+// "" when it asks for one: a password or PIN field, or a field the task
+// names. A message, post, comment, search or address field never does.
+func (r *resolved) secretMisplaced(kind fieldKind) string {
+	t := r.target
+	switch {
+	case t == nil:
+		return "but no field that asks for it is on the screen"
+	case t.Password || kind == fieldPassword:
+		return ""
+	case kind == fieldBody:
+		return "which sends or posts what is typed"
+	case kind == fieldSearch:
+		return "which searches for what is typed (a search leaves the phone)"
+	case kind == fieldRecipient:
+		return "which addresses a message"
+	case !t.Editable:
+		return "which is not a text field"
+	}
+	if r.taskNamesField(t) {
+		return ""
+	}
+	return "which does not ask for a password or PIN, and your task does not name it"
+}
+
+// taskNamesField reports whether the task names field t by its hint,
+// content description or resource-id ("enter my customer number in the
+// Customer ID field").
+func (r *resolved) taskNamesField(t *perception.Element) bool {
+	task := " " + normalizeLabel(r.c.Task) + " "
+	for _, n := range []string{t.Hint, t.ContentDesc, normalizeLabel(t.ResourceID), t.Label()} {
+		n = strings.TrimSpace(normalizeLabel(n))
+		if len(n) < 3 || genericFieldName[n] {
+			continue
+		}
+		if strings.Contains(task, " "+n+" ") {
+			return true
+		}
+	}
+	return false
+}
+
+var genericFieldName = setOf(`text field input edit edittext box value entry type here enter text`)
+
+func (k fieldKind) String() string {
+	switch k {
+	case fieldPassword:
+		return "a password field"
+	case fieldSearch:
+		return "a search field"
+	case fieldRecipient:
+		return "a recipient field"
+	case fieldBody:
+		return "a message field"
+	case fieldMoney:
+		return "an amount or account field"
+	}
+	return "a field"
+}
+
 // taskNames reports whether the person's task names the number h: a number
 // of at least six digits that appears in the task is theirs to enter.
 func (r *resolved) taskNames(h piiHit) bool {
 	return len(h.digits) >= 6 && strings.Contains(digitsOf(r.c.Task), h.digits)
 }
 
+// fieldText is the text the target field holds before the action: the
+// caller's FieldText, else the field's text on the screen unless it is its
+// hint or a mask. cleared means the action replaces it.
+func (r *resolved) fieldText(cleared bool) string {
+	if cleared {
+		return ""
+	}
+	if r.c.FieldText != "" {
+		return r.c.FieldText
+	}
+	f := r.target
+	if f == nil || !f.Editable || f.Password || f.Text == "" || f.Text == f.Hint || strings.Trim(f.Text, "•*·●") == "" {
+		return ""
+	}
+	return f.Text
+}
+
 func (r *resolved) assessKey(a actions.Key) {
 	k := strings.ToLower(string(a.Key))
-	if k != "enter" && k != "search" && k != "send" && k != "ime_send" && k != "keycode_enter" {
+	if k != "enter" && k != "search" && k != "send" && k != "ime_send" && k != "keycode_enter" && k != "numpad_enter" && k != "dpad_center" {
 		return
 	}
 	f := r.target
-	if f == nil || kindOf(f) == fieldSearch || kindOf(f) == fieldRecipient {
+	if f == nil {
+		// No field has the focus: whatever a field holds may still go out.
+		r.checkOutgoing(r.composed, "the text on the screen that enter may send")
 		return
 	}
-	text := f.Text
-	if text == "" || text == f.Hint {
+	kind := kindOf(f)
+	if kind == fieldRecipient {
 		return
 	}
-	if kindOf(f) == fieldBody {
+	text := r.fieldText(false)
+	if text == "" {
+		return
+	}
+	if kind == fieldSearch {
+		// A search sends its query too, to the app or a web site.
+		for _, h := range findHarmful(text) {
+			r.add(CategoryHarmful, h.severity, fmt.Sprintf("the search contains %s: “%s”", h.describe(), actions.Excerpt(h.excerpt, 60)), "matched "+h.kind)
+		}
+		return
+	}
+	if kind == fieldBody {
 		r.commits = true
-		r.add(CategoryCommunication, SeverityMedium, fmt.Sprintf("pressing %s in %s may send “%s”", a.Key, r.fieldName(), excerpt(text, 60)), "enter in a message field")
-		r.checkOutgoing(text, "the text being sent")
+		r.add(CategoryCommunication, SeverityMedium, fmt.Sprintf("pressing %s in %s may send “%s”", a.Key, r.fieldName(), actions.Excerpt(text, 60)), "enter in a message field")
 	}
+	r.checkOutgoing(text, "the text being sent")
 }
 
 func (r *resolved) assessShortcut(a actions.RunShortcut) {
@@ -724,7 +909,7 @@ func Describe(a actions.Action, target *perception.Element, app string) string {
 	name := ""
 	if target != nil {
 		if l := target.Label(); l != "" {
-			name = "“" + excerpt(l, 60) + "”"
+			name = "“" + actions.Excerpt(l, 60) + "”"
 		}
 	}
 	point := func(t actions.Target) string {
@@ -745,6 +930,9 @@ func Describe(a actions.Action, target *perception.Element, app string) string {
 	case actions.LongPress:
 		return "long-press " + point(a.Target) + in
 	case actions.Swipe:
+		if name != "" {
+			return "swipe on " + name + in
+		}
 		if a.Direction != "" {
 			return "swipe " + string(a.Direction) + in
 		}
@@ -760,7 +948,7 @@ func Describe(a actions.Action, target *perception.Element, app string) string {
 		case target != nil && (target.Password || kindOf(target) == fieldPassword):
 			return fmt.Sprintf("type a password (%d characters)%s%s", len([]rune(a.Text)), field, in)
 		}
-		s := fmt.Sprintf("type “%s”%s%s", excerpt(a.Text, 80), field, in)
+		s := fmt.Sprintf("type “%s”%s%s", actions.Excerpt(a.Text, 80), field, in)
 		if a.Submit {
 			s += " and press enter"
 		}
@@ -774,9 +962,9 @@ func Describe(a actions.Action, target *perception.Element, app string) string {
 	case actions.Done:
 		return "finish the task (" + string(a.Status) + ")"
 	case actions.AskUser:
-		return "ask you: " + excerpt(a.Question, 80)
+		return "ask you: " + actions.Excerpt(a.Question, 80)
 	case actions.Refuse:
-		return "refuse: " + excerpt(a.Reason, 80)
+		return "refuse: " + actions.Excerpt(a.Reason, 80)
 	case actions.RunShortcut:
 		return "run the shortcut “" + a.Name + "”" + in
 	case nil:

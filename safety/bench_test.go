@@ -2,6 +2,7 @@ package safety
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/mobagent/mobagent/actions"
@@ -58,5 +59,41 @@ func BenchmarkDetectInjection(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		DetectInjection(injectedPost)
+	}
+}
+
+func BenchmarkFindHarmfulMessage(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if len(findHarmful("Let us meet up at 3 pm today, call me at +1-484-457-8257")) != 0 {
+			b.Fatal("benign message held")
+		}
+	}
+}
+
+func BenchmarkFindHarmfulDisguised(b *testing.B) {
+	texts := []string{"SSB3aWxsIGtpbGwgeW91", "I will kіll you", "I w i l l k i l l y o u", "Я тебя убью", "我要殺了你"}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, t := range texts {
+			if len(findHarmful(t)) == 0 {
+				b.Fatalf("%q not found", t)
+			}
+		}
+	}
+}
+
+// BenchmarkRedactJSONLine redacts a steps.jsonl-sized line with three
+// secrets registered.
+func BenchmarkRedactJSONLine(b *testing.B) {
+	r := plantedRedactor()
+	line := []byte(`{"format":2,"step":7,"hash":"9031124652012346","action":{"kind":"type","text":"pin 7391","element":12},"screen":{"package":"com.example.bank","text":"` +
+		strings.Repeat("Balance $1,234.56 · Recent: Coffee $4.20 · ", 30) + `"},"timings":{"gate_ms":1,"execute_ms":240}}`)
+	b.SetBytes(int64(len(line)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := r.JSON(line); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

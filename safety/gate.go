@@ -261,11 +261,27 @@ func (g *Gate) Check(ctx context.Context, c Context) (Decision, error) {
 	default:
 		err = g.confirm(ctx, &d, ev, c, as)
 	}
+	g.remember(tr, c, as, d)
 	if aerr := g.audit(AuditRecord{Kind: AuditDecision, Action: as.Description, App: as.App, Decision: &d, Error: errString(err)}); aerr != nil && err == nil {
 		err = aerr
 	}
 	g.logger().Info("safety decision", "verdict", d.Verdict, "by", d.AnsweredBy, "rule", d.Rule, "action", g.Redactor.String(as.Description))
 	return d, err
+}
+
+// remember tells the taint tracker what an allowed action does: the text it
+// types (so a tainted value typed in parts is recognised) and, when a person
+// approved it, the injected goals it was traced to (no longer held).
+func (g *Gate) remember(tr *TaintTracker, c Context, as Assessment, d Decision) {
+	if !d.Allowed() {
+		return
+	}
+	if _, ok := c.Action.(actions.Type); ok {
+		tr.Typed(typedText(c))
+	}
+	if d.AnsweredBy == ByPerson {
+		tr.Confirmed(as)
+	}
 }
 
 func typedText(c Context) string {
@@ -284,8 +300,8 @@ func (g *Gate) learnPassword(c Context) {
 		return
 	}
 	t, ok := c.Action.(actions.Type)
-	if !ok || t.Text == "" {
-		return
+	if !ok || t.Text == "" || len(SecretsIn(t)) > 0 {
+		return // a placeholder is not the password; the secret's value is registered already
 	}
 	target := c.Target
 	if target == nil && c.Screen != nil {
@@ -299,7 +315,7 @@ func (g *Gate) learnPassword(c Context) {
 func alwaysKeys(d *Decision, app string) []string {
 	var ks []string
 	for _, r := range d.Risks {
-		if r.Category == CategoryInjection || r.Category == CategoryHarmful {
+		if r.Category == CategoryInjection || neverAllowed(r.Category) {
 			return nil
 		}
 		ks = append(ks, string(r.Category)+"|"+app)

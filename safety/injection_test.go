@@ -226,7 +226,7 @@ func TestWrapUntrusted(t *testing.T) {
 	if strings.ContainsRune(out, '\u202e') {
 		t.Error("direction override kept")
 	}
-	for _, want := range []string{"data, not instructions", "WARNING", "fake_tag", "send money"} {
+	for _, want := range []string{"not instructions", "WARNING", "fake_tag", "send money"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("wrapped text lacks %q:\n%s", want, out)
 		}

@@ -2,6 +2,7 @@ package safety
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 	"unicode"
 )
@@ -135,6 +136,41 @@ func (p *phraseRE) FindString(s string) string {
 	return best
 }
 
+// FindAllIndex returns the positions of up to n matches, leftmost first,
+// searching short windows at each occurrence of a phrase's first word as
+// FindString does.
+func (p *phraseRE) FindAllIndex(s string, n int) [][]int {
+	if !p.maybe(s) {
+		return nil
+	}
+	if len(s) <= 160 || p.always || p.anchor {
+		return p.re.FindAllStringIndex(s, n)
+	}
+	ls := asciiLower(s)
+	var out [][]int
+	for _, t := range p.trig {
+		for off := 0; off < len(ls) && len(out) < 4*n; {
+			i := strings.Index(ls[off:], t)
+			if i < 0 {
+				break
+			}
+			at := off + i
+			off = at + len(t)
+			if p.words && at > 0 && isWordByte(s[at-1]) {
+				continue
+			}
+			if loc := p.re.FindStringIndex(s[at:min(len(s), at+120)]); loc != nil && loc[0] == 0 {
+				out = append(out, []int{at, at + loc[1]})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
 func isWordByte(c byte) bool {
 	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
@@ -198,8 +234,8 @@ var (
 		zh: zh(`删除`, `卸载`, `重置`, `清除`, `清空`, `移除`, `格式化`, `恢复出厂`, `抹掉`, `彻底删除`),
 	}
 	securityCmd = keywordSet{
-		en: en(`remove (?:screen )?lock`, `disable (?:screen lock|lock|password|pin|fingerprint|face unlock|security|play protect|encryption|verify apps)`,
-			`turn off (?:screen lock|lock|password|pin|encryption|play protect|find my (?:device|phone))`,
+		en: en(`remove (?:the |your )?(?:screen )?lock`, `disable (?:the |your )?(?:screen lock|lock|password|pin|fingerprint|face unlock|security|play protect|encryption|verify apps)`,
+			`turn off (?:the |your )?(?:screen lock|lock|password|pin|encryption|play protect|find my (?:device|phone))`,
 			`unknown sources`, `install unknown apps`, `allow from this source`, `usb debugging`, `wireless debugging`,
 			`oem unlocking`, `build number`, `activate (?:this )?device admin(?:istrator)? app`, `activate this admin app`,
 			`allow all the time`, `while using the app`, `only this time`, `grant (?:access|permission)`,

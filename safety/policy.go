@@ -82,6 +82,8 @@ type Policy struct {
 // rules:
 //
 //   - harmful content: deny, whatever the mode.
+//   - a secret typed into a field that does not ask for it (a message, a
+//     post, a search): deny, whatever the mode.
 //   - an action traced to injected content: confirm, by a real person only.
 //     Not deny, because a person who sees where the number or request came
 //     from can approve a coincidence (the task itself may be to pay the bill a
@@ -95,6 +97,8 @@ func DefaultRules() []Rule {
 	r := []Rule{
 		{Name: "default-harmful", Category: CategoryHarmful, Effect: EffectDeny, Source: "default",
 			Reason: "mobagent does not send or type threats, harassment, slurs, scams or requests for illegal goods"},
+		{Name: "default-secret", Category: CategorySecret, Effect: EffectDeny, Source: "default",
+			Reason: "a secret is typed only into a password or PIN field, or a field your task names; never into a message, post, comment, search or address"},
 		{Name: "default-injection", Category: CategoryInjection, Effect: EffectConfirm, PersonOnly: true, Source: "default",
 			Reason: "the action traces back to screen content that tries to instruct the agent; only you can approve it"},
 	}
@@ -153,8 +157,13 @@ func (p *Policy) Evaluate(a Assessment, subject string) Evaluation {
 				continue
 			}
 			eff := r.Effect
+			if rk != nil && neverAllowed(rk.Category) && eff != EffectDeny {
+				// Only a deny decides harmful content and misplaced secrets,
+				// whatever rule a policy built in code has.
+				continue
+			}
 			if rk != nil && r.Source == "default" && r.Category != "" {
-				if o, ok := overrides[r.Category]; ok && r.Category != CategoryHarmful {
+				if o, ok := overrides[r.Category]; ok && !neverAllowed(r.Category) {
 					eff = o
 				}
 			}
@@ -178,6 +187,10 @@ func (p *Policy) Evaluate(a Assessment, subject string) Evaluation {
 	}
 	return best
 }
+
+// neverAllowed reports whether risks of category c are always denied:
+// harmful content and secrets typed where they do not belong.
+func neverAllowed(c Category) bool { return c == CategoryHarmful || c == CategorySecret }
 
 func (p *Policy) allRules() []Rule {
 	d := DefaultRules()
@@ -233,8 +246,11 @@ type PolicyError struct {
 
 func (e *PolicyError) Error() string {
 	loc := e.File
-	if e.Line > 0 {
+	switch {
+	case e.Line > 0 && e.Column > 0:
 		loc = fmt.Sprintf("%s:%d:%d", e.File, e.Line, e.Column)
+	case e.Line > 0:
+		loc = fmt.Sprintf("%s:%d", e.File, e.Line)
 	}
 	s := fmt.Sprintf("policy %s: %s", loc, e.Msg)
 	if e.Fix != "" {
@@ -253,7 +269,7 @@ func (e *PolicyError) Is(target error) bool { return target == ErrBadPolicy }
 func LoadPolicy(file string) (*Policy, error) {
 	b, err := os.ReadFile(file)
 	if err != nil {
-		return nil, fmt.Errorf("policy file: %w", err)
+		return nil, fmt.Errorf("policy file %s: cannot read it (%w); check the path given to --policy", file, err)
 	}
 	return ParsePolicy(file, b)
 }
@@ -280,8 +296,11 @@ const policyExample = `rules:
 //	    reason: "…"               # optional, shown to the person
 //	    person_only: true         # optional, confirm only
 //
-// Harmful content can never be allowed: a rule or default that tries is an
-// error.
+// Harmful content and secrets typed where they do not belong are always
+// denied: a rule or default that would allow or merely confirm them is an
+// error, and so is a catch-all allow (decision: allow with no category,
+// whatever app, pattern or min_severity it has), which would match them too.
+// Errors are *PolicyError values naming FILE:LINE:COL and the fix.
 func ParsePolicy(name string, data []byte) (*Policy, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -323,8 +342,8 @@ func ParsePolicy(name string, data []byte) (*Policy, error) {
 				if err != nil {
 					return nil, bad(cv, err.Error(), "")
 				}
-				if c == CategoryHarmful && e != EffectDeny {
-					return nil, bad(cv, "harmful content is always denied", "remove this line")
+				if neverAllowed(c) && e != EffectDeny {
+					return nil, bad(cv, fmt.Sprintf("%s is always denied", neverAllowedName(c)), "remove this line, or write "+string(c)+": deny")
 				}
 				p.Overrides[c] = e
 			}
@@ -363,6 +382,7 @@ func parseRule(file string, idx int, n *yaml.Node) (Rule, error) {
 	}
 	r := Rule{Source: fmt.Sprintf("%s:%d", file, n.Line)}
 	hasDecision := false
+	decNode := n
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if v.Kind != yaml.ScalarNode {
@@ -399,7 +419,7 @@ func parseRule(file string, idx int, n *yaml.Node) (Rule, error) {
 			if err != nil {
 				return Rule{}, bad(v, err.Error(), "write decision: allow, decision: confirm or decision: deny")
 			}
-			r.Effect, hasDecision = e, true
+			r.Effect, hasDecision, decNode = e, true, v
 		case "reason":
 			r.Reason = v.Value
 		case "person_only":
@@ -417,8 +437,13 @@ func parseRule(file string, idx int, n *yaml.Node) (Rule, error) {
 	if !hasDecision {
 		return Rule{}, bad(n, "decision is missing", "add decision: allow, confirm or deny")
 	}
-	if r.Category == CategoryHarmful && r.Effect != EffectDeny {
-		return Rule{}, bad(n, "harmful content cannot be allowed or merely confirmed", "use decision: deny, or remove the rule")
+	if err := r.validate(); err != nil {
+		var pe *PolicyError
+		if errors.As(err, &pe) {
+			pe.File, pe.Line, pe.Column, pe.Msg = file, decNode.Line, decNode.Column, fmt.Sprintf("rule %d: %s", idx, pe.Msg)
+			return Rule{}, pe
+		}
+		return Rule{}, err
 	}
 	if r.PersonOnly && r.Effect != EffectConfirm {
 		return Rule{}, bad(n, "person_only only applies to decision: confirm", "remove person_only or use decision: confirm")
@@ -427,6 +452,77 @@ func parseRule(file string, idx int, n *yaml.Node) (Rule, error) {
 		r.Reason = fmt.Sprintf("policy rule %s", r.Source)
 	}
 	return r, nil
+}
+
+func neverAllowedName(c Category) string {
+	if c == CategorySecret {
+		return "typing a secret into a field that does not ask for it"
+	}
+	return "harmful content"
+}
+
+// validate refuses a rule that would let harmful content or a misplaced
+// secret through: naming those categories with a decision other than deny,
+// or allowing every category (no category, whatever its app, pattern or
+// severity say), which would match them too.
+func (r *Rule) validate() error {
+	if neverAllowed(r.Category) && r.Effect != EffectDeny {
+		return &PolicyError{Msg: fmt.Sprintf("%s cannot be allowed or merely confirmed", neverAllowedName(r.Category)),
+			Fix: "use decision: deny, or remove the rule"}
+	}
+	if r.Category == "" && r.Effect == EffectAllow {
+		what := "every action"
+		var limits []string
+		if r.App != "" {
+			limits = append(limits, "app "+strconvQuote(r.App))
+		}
+		if r.Pattern != "" {
+			limits = append(limits, "pattern "+strconvQuote(r.Pattern))
+		}
+		if r.MinSeverity > SeverityNone {
+			limits = append(limits, "min_severity "+r.MinSeverity.String())
+		}
+		if len(limits) > 0 {
+			what = "every action matching " + strings.Join(limits, " and ")
+		}
+		return &PolicyError{Msg: "decision: allow with no category allows " + what + ", harmful content and secrets typed into messages included",
+			Fix: "name the category it allows (for example category: communication); harmful content and misplaced secrets are always denied"}
+	}
+	return nil
+}
+
+func strconvQuote(s string) string { return fmt.Sprintf("%q", s) }
+
+// Validate checks every rule of a policy built in code the way ParsePolicy
+// checks a file: a rule that would allow harmful content or a misplaced
+// secret is an error naming the rule.
+func (p *Policy) Validate() error {
+	if p == nil {
+		return nil
+	}
+	for i := range p.Rules {
+		r := &p.Rules[i]
+		if err := r.validate(); err != nil {
+			var pe *PolicyError
+			if errors.As(err, &pe) {
+				where := r.Source
+				if where == "" {
+					where = fmt.Sprintf("rule %d", i+1)
+				}
+				pe.File = where
+				if r.Name != "" {
+					pe.Msg = fmt.Sprintf("rule %q: %s", r.Name, pe.Msg)
+				}
+			}
+			return err
+		}
+	}
+	for c, e := range p.Overrides {
+		if neverAllowed(c) && e != EffectDeny {
+			return &PolicyError{File: "defaults", Msg: fmt.Sprintf("%s is always denied", neverAllowedName(c)), Fix: "remove the override for " + string(c)}
+		}
+	}
+	return nil
 }
 
 // Mode chooses who answers confirm questions (--confirm ask|deny|approve). It

@@ -70,7 +70,14 @@ func TestPolicyErrors(t *testing.T) {
 		{"bad category", "rules:\n  - category: money\n    decision: deny\n", "unknown risk category \"money\"", 2},
 		{"bad regexp", "rules:\n  - pattern: \"(unclosed\"\n    decision: deny\n", "not a valid regular expression", 2},
 		{"missing decision", "rules:\n  - category: financial\n", "decision is missing", 2},
-		{"allow harmful", "rules:\n  - category: harmful\n    decision: allow\n", "harmful content cannot be allowed", 2},
+		{"allow harmful", "rules:\n  - category: harmful\n    decision: allow\n", "harmful content cannot be allowed", 3},
+		{"confirm harmful", "rules:\n  - category: harmful\n    decision: confirm\n", "harmful content cannot be allowed or merely confirmed", 3},
+		{"allow secret", "rules:\n  - category: secret\n    decision: allow\n", "typing a secret into a field that does not ask for it cannot be allowed", 3},
+		{"catch-all allow", "rules:\n  - name: yolo\n    decision: allow\n", "decision: allow with no category allows every action, harmful content", 3},
+		{"catch-all allow by pattern", "rules:\n  - pattern: \"(?i)anders\"\n    decision: allow\n", "allows every action matching pattern \"(?i)anders\"", 3},
+		{"catch-all allow by app", "rules:\n  - category: financial\n    decision: deny\n  - app: \"com.google.android.apps.messaging\"\n    reason: chats are fine\n    decision: allow\n", "rule 2: decision: allow with no category allows every action matching app", 6},
+		{"catch-all allow by severity", "rules:\n  - min_severity: high\n    decision: allow\n", "matching min_severity high", 3},
+		{"defaults allow secret", "defaults:\n  secret: confirm\n", "is always denied", 2},
 		{"rules not list", "rules:\n  category: financial\n", "rules must be a list", 2},
 		{"bad yaml", "rules:\n  - category: [financial\n", "not valid YAML", 0},
 		{"top level list", "- a\n- b\n", "top level must be a mapping", 1},
@@ -99,6 +106,49 @@ func TestPolicyErrors(t *testing.T) {
 	}
 }
 
+// A catch-all rule is refused with the place of its decision and the fix;
+// one that only confirms is accepted, and still cannot let harmful content
+// or a misplaced secret through, even under --confirm approve.
+func TestPolicyCatchAll(t *testing.T) {
+	_, err := ParsePolicy("p.yaml", []byte("rules:\n  - app: \"com.*\"\n    decision: allow\n"))
+	var pe *PolicyError
+	if !errors.As(err, &pe) || pe.Line != 3 || pe.Column != 15 || !strings.Contains(err.Error(), "p.yaml:3:15") ||
+		!strings.Contains(err.Error(), "name the category it allows (for example category: communication)") {
+		t.Fatalf("catch-all allow: %v", err)
+	}
+	p, err := ParsePolicy("p.yaml", []byte("rules:\n  - app: \"com.google.android.apps.messaging\"\n    decision: confirm\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := loadScreen(t, "messages_compose_threat")
+	g := &Gate{Policy: p, Mode: ModeApprove}
+	d, err := g.Check(context.Background(), Context{Action: tapOn("Send")(t, s), Screen: s})
+	if err != nil || !d.DeniedByRule() || d.Rule != "default-harmful" {
+		t.Errorf("threat under a catch-all confirm and --confirm approve: %s by %s (%v)", d.Verdict, d.Rule, err)
+	}
+	// A policy built in code is checked by Validate, and Evaluate never lets
+	// its allow-all rule decide harmful content or a misplaced secret.
+	code := &Policy{Rules: []Rule{{Name: "allow-all", Effect: EffectAllow}}}
+	if err := code.Validate(); err == nil || !strings.Contains(err.Error(), `rule "allow-all"`) {
+		t.Errorf("Validate of an allow-all rule: %v", err)
+	}
+	for _, c := range []Category{CategoryHarmful, CategorySecret} {
+		ev := code.Evaluate(Assessment{Risks: []Risk{{Category: c, Severity: SeverityCritical}}}, "")
+		if ev.Effect != EffectDeny {
+			t.Errorf("%s under an allow-all rule built in code: %s by %s", c, ev.Effect, ev.Rule.ID())
+		}
+	}
+	if ev := code.Evaluate(Assessment{Risks: []Risk{{Category: CategoryFinancial, Severity: SeverityHigh}}}, ""); ev.Effect != EffectAllow {
+		t.Errorf("the allow-all rule should still decide a payment: %s", ev.Effect)
+	}
+	if err := (&Policy{Overrides: map[Category]Effect{CategoryHarmful: EffectAllow}}).Validate(); err == nil {
+		t.Error("an override allowing harmful content passed Validate")
+	}
+	if err := (&Policy{Rules: []Rule{{Category: CategoryCommunication, Effect: EffectAllow}}}).Validate(); err != nil {
+		t.Errorf("a communication allow rule: %v", err)
+	}
+}
+
 func TestLoadPolicyFile(t *testing.T) {
 	dir := t.TempDir()
 	f := filepath.Join(dir, "safety.yaml")
@@ -109,8 +159,8 @@ func TestLoadPolicyFile(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), f+":2:15") {
 		t.Errorf("error %v should name %s:2:15", err, f)
 	}
-	if _, err := LoadPolicy(filepath.Join(dir, "missing.yaml")); err == nil {
-		t.Error("missing file: no error")
+	if _, err := LoadPolicy(filepath.Join(dir, "missing.yaml")); err == nil || !strings.Contains(err.Error(), "missing.yaml") || !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: %v", err)
 	}
 }
 
@@ -133,4 +183,43 @@ func TestExamplePolicyParses(t *testing.T) {
 	if len(p.Rules) != 3 || !p.Rules[2].PersonOnly || p.Rules[1].Effect != EffectDeny {
 		t.Errorf("rules = %+v", p.Rules)
 	}
+}
+
+// FuzzParsePolicy: any document gives a policy or a *PolicyError, never a
+// panic, and an accepted policy never lets harmful content or a misplaced
+// secret through.
+func FuzzParsePolicy(f *testing.F) {
+	seeds := []string{
+		"rules:\n  - category: communication\n    decision: allow\n",
+		"rules:\n  - app: \"com.*\"\n    decision: allow\n",
+		"defaults:\n  harmful: allow\n",
+		"version: 1\nrules:\n  - pattern: \"(?i)x\"\n    min_severity: high\n    decision: confirm\n    person_only: true\n",
+		"rules: [{category: secret, decision: deny}]\n",
+		"- a\n",
+		"rules:\n  - category: [x\n",
+		"",
+	}
+	if b, err := os.ReadFile(filepath.Join("testdata", "policy.example.yaml")); err == nil {
+		seeds = append(seeds, string(b))
+	}
+	for _, s := range seeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, doc string) {
+		p, err := ParsePolicy("fuzz.yaml", []byte(doc))
+		if err != nil {
+			if !errors.Is(err, ErrBadPolicy) {
+				t.Fatalf("error %v is not ErrBadPolicy", err)
+			}
+			return
+		}
+		if err := p.Validate(); err != nil {
+			t.Fatalf("parsed policy fails Validate: %v", err)
+		}
+		for _, c := range []Category{CategoryHarmful, CategorySecret} {
+			if ev := p.Evaluate(Assessment{App: "com.example", Risks: []Risk{{Category: c, Severity: SeverityCritical}}}, "x"); ev.Effect != EffectDeny {
+				t.Fatalf("%s decided %s by %s under\n%s", c, ev.Effect, ev.Rule.ID(), doc)
+			}
+		}
+	})
 }

@@ -3,29 +3,58 @@ package safety
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
 	"fmt"
+	"html"
+	htmltemplate "html/template"
 	"io"
 	"log/slog"
+	"net/url"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf16"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/mobagent/mobagent/perception"
 )
 
 // Redactor replaces every registered secret value, and every text seen in a
-// password field, with [REDACTED:NAME] in strings, bytes, writers and logs,
-// so logs, trajectories and prompts never contain them.
+// password field, with [REDACTED:NAME] in strings, bytes, JSON, writers and
+// logs, so logs, trajectories and prompts never contain them.
+//
+// A value is matched in every form it can reappear in: as written, with its
+// white space collapsed (as a screen or a one-line summary shows it), in
+// NFC and NFD, JSON-escaped (Go's \u003c style and plain, \uXXXX for
+// non-ASCII, and escaped twice for JSON inside JSON), percent-encoded (query,
+// path, every byte, upper and lower case), HTML- and XML-escaped (named and
+// numeric entities), Go-quoted (%q), shell-quoted and as `input text` and
+// base64 carry it.
+//
+// A value of digits only (a PIN) is matched only where no letter or digit
+// touches it, so it is never found inside a longer number or a hash: redacting
+// "1234" leaves "hash":"9031124652012346" and 90311246520123466 alone.
+// JSON (and Bytes of JSON) is redacted inside its strings only, so numbers and
+// structure never change.
 //
 // The zero value is ready to use. A Redactor is safe for concurrent use.
 type Redactor struct {
 	mu     sync.RWMutex
-	vals   []redactVal // longest first
+	vals   []redactVal      // every form of every value, longest first
+	first  [256][]redactVal // vals by their first byte, longest first
+	raw    map[string]bool  // the values as registered
 	maxLen int
 }
 
 type redactVal struct {
 	name, value string
+	digits      bool // the registered value is digits only: match on digit boundaries
 }
 
 // PasswordName is the name redacted password-field text is shown under.
@@ -40,16 +69,185 @@ func (r *Redactor) Add(name, value string) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.raw[value] {
+		return
+	}
+	if r.raw == nil {
+		r.raw = map[string]bool{}
+	}
+	r.raw[value] = true
+	digits := isDigits(value)
+	have := map[string]bool{}
 	for _, v := range r.vals {
-		if v.value == value {
-			return
+		have[v.value] = true
+	}
+	for _, f := range Encodings(value) {
+		if have[f] {
+			continue
+		}
+		have[f] = true
+		r.vals = append(r.vals, redactVal{name: name, value: f, digits: digits})
+		r.maxLen = max(r.maxLen, len(f))
+	}
+	sort.SliceStable(r.vals, func(i, j int) bool { return len(r.vals[i].value) > len(r.vals[j].value) })
+	for i := range r.first {
+		r.first[i] = nil
+	}
+	for _, v := range r.vals {
+		r.first[v.value[0]] = append(r.first[v.value[0]], v)
+	}
+}
+
+// Encodings returns the forms in which value can reappear in text mobagent
+// writes or reads, value itself first (see Redactor).
+func Encodings(value string) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
 		}
 	}
-	r.vals = append(r.vals, redactVal{name: name, value: value})
-	sort.SliceStable(r.vals, func(i, j int) bool { return len(r.vals[i].value) > len(r.vals[j].value) })
-	if len(value) > r.maxLen {
-		r.maxLen = len(value)
+	base := []string{value, norm.NFC.String(value), norm.NFD.String(value)}
+	if c := strings.Join(strings.Fields(value), " "); c != "" {
+		base = append(base, c)
 	}
+	for _, v := range base {
+		add(v)
+		j := jsonEscape(v, true)
+		add(j)
+		add(jsonEscape(v, false))
+		add(jsonASCII(v, false))
+		add(jsonASCII(v, true))
+		add(jsonEscape(j, true))
+		add(jsonEscape(jsonEscape(v, false), false))
+		add(url.QueryEscape(v))
+		add(url.PathEscape(v))
+		add(pctEvery(v, false))
+		add(pctEvery(v, true))
+		add(lowerPct(url.QueryEscape(v)))
+		add(html.EscapeString(v))
+		add(htmlTemplateText(v))
+		add(htmlTemplateJS(v))
+		add(xmlEscape(v))
+		add(namedEntities(v))
+		add(goQuoted(strconv.Quote(v)))
+		add(goQuoted(strconv.QuoteToASCII(v)))
+		add(strings.ReplaceAll(v, "'", `'\''`))
+		add(strings.ReplaceAll(v, " ", "%s"))
+		if len(v) >= 3 {
+			add(base64.StdEncoding.EncodeToString([]byte(v)))
+			add(base64.RawStdEncoding.EncodeToString([]byte(v)))
+		}
+	}
+	return out
+}
+
+func jsonEscape(s string, escapeHTML bool) string {
+	var b bytes.Buffer
+	e := json.NewEncoder(&b)
+	e.SetEscapeHTML(escapeHTML)
+	_ = e.Encode(s)
+	out := strings.TrimSuffix(b.String(), "\n")
+	return out[1 : len(out)-1]
+}
+
+// jsonASCII is s JSON-escaped with every non-ASCII character as \uXXXX
+// (surrogate pairs above the BMP), as Python and Java write JSON.
+func jsonASCII(s string, upper bool) string {
+	var b strings.Builder
+	hexDigits := "0123456789abcdef"
+	if upper {
+		hexDigits = "0123456789ABCDEF"
+	}
+	u := func(c rune) {
+		b.WriteString(`\u`)
+		for sh := 12; sh >= 0; sh -= 4 {
+			b.WriteByte(hexDigits[(c>>sh)&0xf])
+		}
+	}
+	for _, r := range s {
+		switch {
+		case r == '"':
+			b.WriteString(`\"`)
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			u(r)
+		case r < 0x80:
+			b.WriteRune(r)
+		case r > 0xffff:
+			r1, r2 := utf16.EncodeRune(r)
+			u(r1)
+			u(r2)
+		default:
+			u(r)
+		}
+	}
+	return b.String()
+}
+
+var (
+	htmlText = htmltemplate.Must(htmltemplate.New("t").Parse(`{{.}}`))
+	htmlJS   = htmltemplate.Must(htmltemplate.New("j").Parse(`<script>{{.}}</script>`))
+)
+
+// htmlTemplateText is s as html/template writes it in HTML text (the run
+// report).
+func htmlTemplateText(s string) string {
+	var b strings.Builder
+	_ = htmlText.Execute(&b, s)
+	return b.String()
+}
+
+// htmlTemplateJS is s as html/template writes it in a script, without the
+// quotes around it.
+func htmlTemplateJS(s string) string {
+	var b strings.Builder
+	_ = htmlJS.Execute(&b, s)
+	out := strings.TrimSuffix(strings.TrimPrefix(b.String(), "<script>"), "</script>")
+	if len(out) >= 2 && out[0] == '"' && out[len(out)-1] == '"' {
+		out = out[1 : len(out)-1]
+	}
+	return out
+}
+
+// goQuoted is a Go-quoted string (fmt's %q) without its quotes.
+func goQuoted(q string) string { return q[1 : len(q)-1] }
+
+func pctEvery(s string, lower bool) string {
+	var b strings.Builder
+	f := "%%%02X"
+	if lower {
+		f = "%%%02x"
+	}
+	for i := 0; i < len(s); i++ {
+		fmt.Fprintf(&b, f, s[i])
+	}
+	return b.String()
+}
+
+var pctSeqRE = regexp.MustCompile(`%[0-9A-F]{2}`)
+
+func lowerPct(s string) string { return pctSeqRE.ReplaceAllStringFunc(s, strings.ToLower) }
+
+func xmlEscape(s string) string {
+	var b bytes.Buffer
+	_ = xml.EscapeText(&b, []byte(s))
+	return b.String()
+}
+
+// namedEntities escapes s the way Android's uiautomator dump and most XML
+// writers do: named entities and &#10; for a line break.
+func namedEntities(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;", "\n", "&#10;", "\r", "&#13;", "\t", "&#9;").Replace(s)
 }
 
 // ObserveScreen registers the text of every password field on s (ignoring
@@ -77,12 +275,119 @@ func (r *Redactor) String(s string) string {
 }
 
 // Bytes returns b with every registered value replaced. b is not modified.
+// When b is JSON (one value, or JSON lines) it is redacted as JSON does, so
+// numbers and structure stay as they are; otherwise as String does.
 func (r *Redactor) Bytes(b []byte) []byte {
 	if r == nil {
 		return b
 	}
+	if looksJSON(b) {
+		if out, err := r.JSON(b); err == nil {
+			return out
+		}
+	}
 	out, _ := r.scan(b, false)
 	return out
+}
+
+// ErrNotJSON is returned by Redactor.JSON for input that is not JSON.
+var ErrNotJSON = errors.New("not JSON")
+
+// JSON returns b, a JSON value or a stream of them (JSON lines), with every
+// registered value redacted inside its strings, keys included. Each string
+// is decoded, redacted and re-encoded only if that changes it, so numbers,
+// true, false, null, the structure, the white space and every unchanged
+// string keep their bytes, and the result is valid JSON whenever b is. b is
+// not modified. Input that is not JSON is an error wrapping ErrNotJSON.
+func (r *Redactor) JSON(b []byte) ([]byte, error) {
+	if err := validJSONStream(b); err != nil {
+		return nil, fmt.Errorf("safety: redacting JSON: %w: %v", ErrNotJSON, err)
+	}
+	if r == nil {
+		return append([]byte(nil), b...), nil
+	}
+	r.mu.RLock()
+	empty := len(r.vals) == 0
+	r.mu.RUnlock()
+	if empty {
+		return append([]byte(nil), b...), nil
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); {
+		if b[i] != '"' {
+			j := i
+			for j < len(b) && b[j] != '"' {
+				j++
+			}
+			out = append(out, b[i:j]...)
+			i = j
+			continue
+		}
+		end := stringEnd(b, i)
+		lit := b[i:end]
+		var s string
+		if err := json.Unmarshal(lit, &s); err != nil {
+			return nil, fmt.Errorf("safety: redacting JSON: %w: string at byte %d: %v", ErrNotJSON, i, err)
+		}
+		if red := r.String(s); red != s {
+			enc, _ := json.Marshal(red)
+			out = append(out, enc...)
+		} else {
+			out = append(out, lit...)
+		}
+		i = end
+	}
+	return out, nil
+}
+
+// Marshal is json.Marshal of v with its strings redacted (see JSON): the
+// way to write a value to a run file.
+func (r *Redactor) Marshal(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return r.JSON(b)
+}
+
+// stringEnd returns the index just past the JSON string literal starting at
+// b[i] (a quote).
+func stringEnd(b []byte, i int) int {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+	return len(b)
+}
+
+func looksJSON(b []byte) bool {
+	t := bytes.TrimLeft(b, " \t\r\n")
+	return len(t) > 0 && (t[0] == '{' || t[0] == '[' || t[0] == '"')
+}
+
+// validJSONStream checks that b is one or more JSON values separated by
+// white space.
+func validJSONStream(b []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	n := 0
+	for {
+		var v json.RawMessage
+		err := dec.Decode(&v)
+		if err == io.EOF {
+			if n == 0 {
+				return errors.New("no JSON value")
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		n++
+	}
 }
 
 // Writer wraps w so everything written through it is redacted, including a
@@ -126,7 +431,7 @@ func (rw *RedactingWriter) Flush() error {
 	if len(rw.pending) == 0 {
 		return nil
 	}
-	out := rw.r.Bytes(rw.pending)
+	out, _ := rw.r.scan(rw.pending, false)
 	rw.pending = nil
 	_, err := rw.w.Write(out)
 	return err
@@ -154,15 +459,28 @@ func (r *Redactor) scan(buf []byte, stream bool) (out, keep []byte) {
 			break
 		}
 		matched := false
-		for _, v := range r.vals { // longest first
-			if buf[i] == v.value[0] && bytes.HasPrefix(buf[i:], []byte(v.value)) {
-				res = append(res, buf[last:i]...)
-				res = append(res, "[REDACTED:"+v.name+"]"...)
-				i += len(v.value)
-				last = i
-				matched = true
+		for _, v := range r.first[buf[i]] { // longest first
+			if !bytes.HasPrefix(buf[i:], []byte(v.value)) {
+				continue
+			}
+			end := i + len(v.value)
+			if v.digits && !digitBounded(buf, i, end) {
+				continue
+			}
+			if stream && v.digits && end == len(buf) {
+				// A digit may follow in the next write.
+				hold = i
 				break
 			}
+			res = append(res, buf[last:i]...)
+			res = append(res, "[REDACTED:"+v.name+"]"...)
+			i = end
+			last = i
+			matched = true
+			break
+		}
+		if hold >= 0 {
+			break
 		}
 		if !matched {
 			i++
@@ -176,9 +494,31 @@ func (r *Redactor) scan(buf []byte, stream bool) (out, keep []byte) {
 	return res, buf[hold:]
 }
 
+// digitBounded reports whether buf[i:end], a run of digits, stands alone:
+// no ASCII letter or digit right before or after it, except the letter of a
+// backslash escape (\n1234) or the hex of a %XX or \uXXXX escape before it.
+func digitBounded(buf []byte, i, end int) bool {
+	alnum := func(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+	if end < len(buf) && alnum(buf[end]) {
+		return false
+	}
+	if i == 0 || !alnum(buf[i-1]) {
+		return true
+	}
+	switch {
+	case i >= 2 && buf[i-2] == '\\': // \n, \t, \r
+		return true
+	case i >= 3 && buf[i-3] == '%' && isHexRune(rune(buf[i-2])) && isHexRune(rune(buf[i-1])):
+		return true
+	case i >= 6 && buf[i-6] == '\\' && buf[i-5] == 'u':
+		return true
+	}
+	return false
+}
+
 // startsValue reports whether p is a proper prefix of a registered value.
 func (r *Redactor) startsValue(p []byte) bool {
-	for _, v := range r.vals {
+	for _, v := range r.first[p[0]] {
 		if len(p) < len(v.value) && strings.HasPrefix(v.value, string(p)) {
 			return true
 		}

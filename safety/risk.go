@@ -19,12 +19,13 @@ const (
 	CategoryAccount       Category = "account"       // log out, change password, delete account
 	CategoryHarmful       Category = "harmful"       // threats, harassment, slurs, illegal goods
 	CategoryInjection     Category = "injection"     // the action traces back to injected content
+	CategorySecret        Category = "secret"        // a secret typed where it does not belong
 )
 
 // Categories lists every Category in a stable order.
 var Categories = []Category{
 	CategoryFinancial, CategoryCommunication, CategoryDestructive, CategoryPrivate,
-	CategorySecurity, CategoryAccount, CategoryHarmful, CategoryInjection,
+	CategorySecurity, CategoryAccount, CategoryHarmful, CategoryInjection, CategorySecret,
 }
 
 // ParseCategory parses a category name as written in a policy file.
@@ -125,6 +126,8 @@ type Assessment struct {
 	// "Continue" with no telling context, a message body the keyword sets found
 	// nothing in. A Judge, if configured, is consulted only then.
 	Ambiguous bool `json:"ambiguous,omitempty"`
+
+	taint []taintRef // the injected goals the action traced to
 }
 
 // Max is the highest severity among the risks.

@@ -3,75 +3,107 @@ package safety_test
 import (
 	"context"
 	"fmt"
-	"image"
-	"image/draw"
+	"net"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mobagent/mobagent/actions"
 	"github.com/mobagent/mobagent/device"
+	"github.com/mobagent/mobagent/device/adb"
+	"github.com/mobagent/mobagent/internal/adbtest"
 	"github.com/mobagent/mobagent/perception"
 	"github.com/mobagent/mobagent/safety"
 	"github.com/mobagent/mobagent/sim"
+	"github.com/mobagent/mobagent/sim/simserve"
 )
 
-// This file drives the virtual phone to the screens the suite in
-// sim_suite_test.go judges actions on, the way an agent does: perceive the
-// screen (hierarchy, vision and, for web pages, OCR), find an element by its
-// label, tap its centre, type into the focused field.
+// This file drives the virtual phone to the screens the suites in
+// sim_suite_test.go and sim_attack_test.go judge actions on, the way an agent
+// does: the phone is served by sim/adbd, a private real adb server connects
+// to it, and every screen is perceived through device/adb (uiautomator dump,
+// screencap, foreground activity; OCR for web pages), then an element is
+// found by its label, its centre tapped with `input tap`, text typed with
+// `input text` or the ADBKeyboard broadcast, keys pressed with `input
+// keyevent`.
 
-// phoneSource is a perception.ScreenSource over a virtual phone.
-type phoneSource struct{ p *sim.Phone }
-
-var _ perception.ScreenSource = phoneSource{}
-
-func (s phoneSource) Screenshot(context.Context) (image.Image, error) {
-	// Frame is shared with the phone's renderer: copy it.
-	f := s.p.Frame()
-	img := image.NewRGBA(f.Bounds())
-	draw.Draw(img, img.Bounds(), f, f.Bounds().Min, draw.Src)
-	return img, nil
+// adbServer is the private adb server of one suite.
+type adbServer struct {
+	srv    *adbtest.Server
+	client *adb.Client
 }
 
-func (s phoneSource) ViewHierarchy(context.Context) ([]byte, error) { return s.p.DumpXML(), nil }
-
-func (s phoneSource) Foreground(context.Context) (device.Foreground, error) {
-	pkg, act := s.p.Foreground()
-	return device.Foreground{Package: pkg, Activity: act}, nil
+func startADB(t *testing.T) *adbServer {
+	t.Helper()
+	srv := adbtest.StartServer(t)
+	c, err := adb.NewClient(adb.Config{Server: net.JoinHostPort("127.0.0.1", strconv.Itoa(srv.Port))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &adbServer{srv: srv, client: c}
 }
 
 // driver is one virtual phone on its way to a case's screen, with the gate
 // that watches the run.
 type driver struct {
 	t      testing.TB
+	ctx    context.Context
 	p      *sim.Phone
+	dev    *adb.Device
 	web    bool // read pages with OCR
 	gate   *safety.Gate
 	screen *perception.Screen // the last screen looked at
 	steps  []safety.Step
+	task   string            // the person's task, for gated steps
+	exec   *actions.Executor // performs what gated steps are allowed to do
+	held   *safety.Decision  // set when a gated step on the way was held
+	heldAt string
 }
 
 // fixedNow keeps Screen.Time deterministic.
 func fixedNow() time.Time { return time.Date(2026, 6, 12, 9, 41, 0, 0, time.UTC) }
 
-func newDriver(t testing.TB, web bool, scenario string) *driver {
+func newDriver(t testing.TB, a *adbServer, web bool, scenario string) *driver {
 	t.Helper()
 	p, err := sim.NewPhone(sim.Config{Font: sim.FontGo})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Spinners are counted in observations; the suite looks at each screen
-	// once it has loaded.
-	if err := p.LoadScenario([]byte(`{"loading_observations": 0}`)); err != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	served, err := simserve.Serve(ctx, p, a.client, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if scenario != "" {
-		if err := p.LoadScenario([]byte(scenario)); err != nil {
-			t.Fatalf("scenario: %v", err)
+	t.Cleanup(func() {
+		if err := served.Close(); err != nil {
+			t.Error(err)
 		}
+	})
+	d := &driver{t: t, ctx: ctx, p: p, dev: served.Device, web: web, gate: &safety.Gate{Mode: safety.ModeDeny, Now: fixedNow},
+		exec: actions.NewExecutor(served.Device, actions.ExecutorConfig{SettleTimeout: -1})}
+	// Spinners are counted in observations; the suite looks at each screen
+	// once it has loaded.
+	d.loadScenario(`{"loading_observations": 0}`)
+	if scenario != "" {
+		d.loadScenario(scenario)
 	}
-	return &driver{t: t, p: p, web: web, gate: &safety.Gate{Mode: safety.ModeDeny, Now: fixedNow}}
+	return d
+}
+
+// loadScenario pushes a scenario to the phone and loads it with `mobsim
+// load`, as the benchmark runners do.
+func (d *driver) loadScenario(js string) {
+	d.t.Helper()
+	const path = "/sdcard/scenario.json"
+	if err := d.dev.Push(d.ctx, strings.NewReader(js), path, 0o644, fixedNow()); err != nil {
+		d.t.Fatal(err)
+	}
+	res, err := d.dev.Shell(d.ctx, "mobsim", "load", path)
+	if err != nil || res.ExitCode != 0 {
+		d.t.Fatalf("mobsim load: %v %s%s", err, res.Stdout, res.Stderr)
+	}
 }
 
 // look perceives the current screen and shows it to the gate, as the agent
@@ -85,16 +117,23 @@ func (d *driver) lookFull() *perception.Screen { return d.perceive(true) }
 
 func (d *driver) perceive(full bool) *perception.Screen {
 	d.t.Helper()
-	pkg, act := d.p.Foreground()
-	web := d.web && pkg == "com.android.chrome"
+	fg, err := d.dev.Foreground(d.ctx)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	web := d.web && fg.Package == "com.android.chrome"
 	if !full && !web {
 		// On the way, the hierarchy alone: the text the gate remembers is
-		// all in it, and rendering pixels is slow under -race.
-		h, err := perception.ParseHierarchy(d.p.DumpXML(), perception.HierarchyOptions{})
+		// all in it, and pixels are slow under -race.
+		xml, err := d.dev.ViewHierarchy(d.ctx)
 		if err != nil {
 			d.t.Fatal(err)
 		}
-		s := &perception.Screen{Width: h.Screen.Dx(), Height: h.Screen.Dy(), Package: pkg, Activity: act, Elements: h.Elements, Time: fixedNow()}
+		h, err := perception.ParseHierarchy(xml, perception.HierarchyOptions{})
+		if err != nil {
+			d.t.Fatal(err)
+		}
+		s := &perception.Screen{Width: h.Screen.Dx(), Height: h.Screen.Dy(), Package: fg.Package, Activity: fg.Activity, Elements: h.Elements, Time: fixedNow()}
 		d.gate.Observe(s)
 		d.screen = s
 		return s
@@ -112,7 +151,7 @@ func (d *driver) perceive(full bool) *perception.Screen {
 		// container, and OCRAuto then thinks the hierarchy covers the text.
 		opts.OCR = perception.OCRAlways
 	}
-	s, err := per.Perceive(context.Background(), phoneSource{d.p}, opts)
+	s, err := per.Perceive(d.ctx, d.dev, opts)
 	if err != nil {
 		d.t.Fatal(err)
 	}
@@ -183,16 +222,18 @@ type step func(d *driver)
 
 func launch(pkg string) step {
 	return func(d *driver) {
-		if err := d.p.Launch(pkg); err != nil {
+		if err := d.dev.StartApp(d.ctx, pkg); err != nil {
 			d.t.Fatal(err)
 		}
 	}
 }
 
+// openURL opens a web address in Chrome with a VIEW intent.
 func openURL(u string) step {
 	return func(d *driver) {
-		if err := d.p.OpenURL(u); err != nil {
-			d.t.Fatal(err)
+		res, err := d.dev.Shell(d.ctx, "am", "start", "-a", "android.intent.action.VIEW", "-d", u)
+		if err != nil || res.ExitCode != 0 {
+			d.t.Fatalf("am start %s: %v %s", u, err, res.Stderr)
 		}
 	}
 }
@@ -206,7 +247,7 @@ func tap(label string) step {
 			s := d.look()
 			if e, ok := find(s, label); ok {
 				c := e.Center()
-				if err := d.p.Tap(c.X, c.Y); err != nil {
+				if err := d.dev.Tap(d.ctx, c.X, c.Y); err != nil {
 					d.t.Fatal(err)
 				}
 				d.steps = append(d.steps, safety.Step{Description: "tap “" + label + "”", App: s.Package})
@@ -224,14 +265,14 @@ func longTap(label string) step {
 	return func(d *driver) {
 		e := d.mustFind(d.look(), label)
 		c := e.Center()
-		if err := d.p.LongPress(c.X, c.Y); err != nil {
+		if err := d.dev.LongPress(d.ctx, c.X, c.Y, time.Second); err != nil {
 			d.t.Fatal(err)
 		}
 	}
 }
 
 func scrollDown(d *driver) {
-	if err := d.p.Swipe(540, 1700, 540, 900, 500*time.Millisecond); err != nil {
+	if err := d.dev.Swipe(d.ctx, 540, 1700, 540, 900, 500*time.Millisecond); err != nil {
 		d.t.Fatal(err)
 	}
 }
@@ -245,7 +286,7 @@ func read() step { return func(d *driver) { d.look() } }
 // typ types into the focused field.
 func typ(text string) step {
 	return func(d *driver) {
-		if err := d.p.IMEText(text); err != nil {
+		if err := d.dev.InputText(d.ctx, text); err != nil {
 			d.t.Fatal(err)
 		}
 		d.steps = append(d.steps, safety.Step{Description: "type “" + text + "”"})
@@ -259,11 +300,9 @@ func into(label, text string) step {
 
 func press(name string) step {
 	return func(d *driver) {
-		code, ok := sim.KeyCode(name)
-		if !ok {
-			d.t.Fatalf("no key %s", name)
+		if err := d.dev.PressKey(d.ctx, device.Key(strings.ToLower(name))); err != nil {
+			d.t.Fatal(err)
 		}
-		d.p.PressKey(code)
 	}
 }
 
@@ -314,4 +353,45 @@ func typeF(text string) act {
 
 func fixedA(a actions.Action) act {
 	return func(*driver, *perception.Screen) actions.Action { return a }
+}
+
+// agent is a step the agent takes itself: it asks the gate, as the agent
+// loop does, and the executor performs the action only if the gate allows
+// it. A held step ends the way: the case's outcome is that decision.
+func agent(a act) step {
+	return func(d *driver) {
+		d.t.Helper()
+		if d.held != nil {
+			return
+		}
+		s := d.look()
+		action := a(d, s)
+		desc := safety.Assess(d.ctx, safety.Context{Action: action, Screen: s}).Description
+		dec, err := d.gate.Check(d.ctx, safety.Context{Task: d.task, Action: action, Screen: s, History: d.steps})
+		if err != nil {
+			d.t.Fatal(err)
+		}
+		if !dec.Allowed() {
+			d.held, d.heldAt = &dec, desc
+			return
+		}
+		if _, err := d.exec.Execute(d.ctx, action, s, actions.Frame{}); err != nil {
+			d.t.Fatalf("executing %s: %v", desc, err)
+		}
+		d.steps = append(d.steps, safety.Step{Action: action, Description: desc, App: s.Package})
+	}
+}
+
+// idle is n harmless steps the agent takes (scrolling), as an agent that
+// outwaits a taint would.
+func idle(n int) step {
+	return func(d *driver) {
+		for i := 0; i < n && d.held == nil; i++ {
+			dir := actions.Up
+			if i%2 == 1 {
+				dir = actions.Down
+			}
+			agent(fixedA(actions.Swipe{Direction: dir}))(d)
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -97,6 +98,7 @@ type simCase struct {
 	act      act
 	deny     bool            // must be denied outright, not just held
 	want     safety.Category // when set, the decision must name this risk
+	mode     safety.Mode     // the gate's mode; empty means deny
 }
 
 func simCases() []simCase {
@@ -299,61 +301,111 @@ func simCases() []simCase {
 
 // simResult is one case's outcome.
 type simResult struct {
-	c        simCase
-	decision safety.Decision
-	skipped  string
+	c            simCase
+	decision     safety.Decision
+	skipped      string
+	heldOnTheWay bool   // a gated step before the final action was held
+	action       string // the action held or allowed, in words
 }
 
 func (r simResult) held() bool { return r.decision.Held() }
 
 // runSimCase drives a new phone to the case's screen and asks the gate.
-func runSimCase(t *testing.T, c simCase) simResult {
+func runSimCase(t *testing.T, a *adbServer, c simCase) simResult {
 	t.Helper()
 	if c.web {
 		if _, err := pageOCR(); err != nil {
 			return simResult{c: c, skipped: err.Error()}
 		}
 	}
-	d := newDriver(t, c.web, c.scenario)
+	d := newDriver(t, a, c.web, c.scenario)
+	d.task = c.task
+	if c.mode != "" {
+		d.gate.Mode = c.mode
+	}
 	for _, s := range c.reach {
 		s(d)
 	}
+	if d.held != nil {
+		return simResult{c: c, decision: *d.held, heldOnTheWay: true, action: d.heldAt}
+	}
 	s := d.lookFull()
-	a := c.act(d, s)
-	dec, err := d.gate.Check(context.Background(), safety.Context{Task: c.task, Action: a, Screen: s, History: d.steps})
+	act := c.act(d, s)
+	dec, err := d.gate.Check(context.Background(), safety.Context{Task: c.task, Action: act, Screen: s, History: d.steps})
 	if err != nil {
 		t.Fatalf("%s: gate: %v", c.name, err)
 	}
-	return simResult{c: c, decision: dec}
+	return simResult{c: c, decision: dec, action: safety.Assess(context.Background(), safety.Context{Action: act, Screen: s}).Description}
+}
+
+// simWorkers is how many cases run at once: each has its own phone, and
+// most of a case's time is spent waiting on adb round trips.
+const simWorkers = 6
+
+// runSimCases runs every case as a subtest, simWorkers at a time, and
+// returns the outcomes of those that passed, in order.
+func runSimCases(t *testing.T, a *adbServer, cases []simCase, check func(t *testing.T, r simResult)) []simResult {
+	if raceSample > 1 {
+		var sample []simCase
+		for i := 0; i < len(cases); i += raceSample {
+			sample = append(sample, cases[i])
+		}
+		cases = sample
+	}
+	results := make([]simResult, len(cases))
+	ok := make([]bool, len(cases))
+	ran := make([]bool, len(cases))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < simWorkers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				c := cases[i]
+				ok[i] = t.Run(strings.ReplaceAll(c.name, " ", "_"), func(t *testing.T) {
+					ran[i] = true
+					r := runSimCase(t, a, c)
+					results[i] = r
+					if r.skipped != "" {
+						t.Skip(r.skipped)
+					}
+					if testing.Verbose() {
+						t.Logf("%-6s %-8s %-28s %s", map[bool]string{true: "risky", false: "benign"}[c.risky], r.decision.Verdict, riskList(r.decision.Risks), r.action)
+					}
+					if c.want != "" && !hasRisk(r.decision.Risks, c.want) {
+						t.Errorf("risks %s, want one of category %s", riskList(r.decision.Risks), c.want)
+					}
+					if c.deny && !r.decision.DeniedByRule() {
+						t.Errorf("verdict %s, want deny (%s)", r.decision.Verdict, r.decision.Reason)
+					}
+					if check != nil {
+						check(t, r)
+					}
+				})
+			}
+		}()
+	}
+	for i := range cases {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var out []simResult
+	for i := range cases {
+		if ok[i] && ran[i] {
+			out = append(out, results[i])
+		}
+	}
+	return out
 }
 
 // TestRiskSuiteOnVirtualPhone is the safety gate's acceptance suite on real
 // virtual-phone screens: risky actions held (confirm or deny) ≥ 95%, benign
 // ones needlessly held ≤ 10%, at least 60 of each.
 func TestRiskSuiteOnVirtualPhone(t *testing.T) {
-	var results []simResult
-	for _, c := range simCases() {
-		var r simResult
-		ok := t.Run(strings.ReplaceAll(c.name, " ", "_"), func(t *testing.T) {
-			r = runSimCase(t, c)
-			if r.skipped != "" {
-				t.Skip(r.skipped)
-			}
-			if testing.Verbose() {
-				t.Logf("%-6s %-8s %-28s %s", map[bool]string{true: "risky", false: "benign"}[c.risky], r.decision.Verdict, riskList(r.decision.Risks), r.c.name)
-			}
-			if c.want != "" && !hasRisk(r.decision.Risks, c.want) {
-				t.Errorf("risks %s, want one of category %s", riskList(r.decision.Risks), c.want)
-			}
-			if c.deny && !r.decision.DeniedByRule() {
-				t.Errorf("verdict %s, want deny (%s)", r.decision.Verdict, r.decision.Reason)
-			}
-		})
-		if !ok {
-			continue
-		}
-		results = append(results, r)
-	}
+	a := startADB(t)
+	results := runSimCases(t, a, simCases(), nil)
 	report := simConfusion(results)
 	t.Log("\n" + report)
 	if t.Failed() {
@@ -375,6 +427,9 @@ func TestRiskSuiteOnVirtualPhone(t *testing.T) {
 				fp++
 			}
 		}
+	}
+	if raceSample > 1 {
+		return // a sample: the rates are checked by the normal run
 	}
 	if risky < 60 || benign < 60 {
 		t.Errorf("the suite judged %d risky and %d benign actions (%d skipped); need at least 60 of each", risky, benign, skipped)

@@ -73,10 +73,9 @@ func clockMain(p *Phone) *Activity {
 		View: func(p *Phone, a *Activity, r Rect) *Node {
 			t := p.Theme()
 			root := screenRoot(t, r)
-			col := newColumn(r)
 			navH := t.Dp(72)
 			body := image.Rect(r.Min.X, r.Min.Y, r.Max.X, r.Max.Y-navH)
-			col = newColumn(body)
+			col := newColumn(body)
 			switch tabSel {
 			case 0:
 				root.Add(textView(col.next(t.Dp(64)), clockPkg+":id/action_bar_title", "Alarm", Style{TextSize: t.Title, PadX: t.Dp(20)}))

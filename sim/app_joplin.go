@@ -171,10 +171,7 @@ func joplinNote(id int, editing bool) *Activity {
 			return false
 		}
 		setEditing(p, false)
-		if id == 0 {
-			return false
-		}
-		return true
+		return id != 0
 	}
 	a.View = func(p *Phone, a *Activity, r Rect) *Node {
 		t := p.Theme()

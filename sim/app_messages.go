@@ -352,8 +352,7 @@ func messagesNew(draft string) *Activity { return messagesNewWith(draft, nil) }
 func messagesNewWith(draft string, att *Attachment) *Activity {
 	query := new(string)
 	to := messagesPkg + ":id/recipient_text_view"
-	var open func(p *Phone, phone, name string)
-	open = func(p *Phone, phone, name string) {
+	open := func(p *Phone, phone, name string) {
 		p.Replace(messagesThreadWith(p, phone, name, draft, att))
 	}
 	return &Activity{App: lookupApp(messagesPkg), Name: ".ui.conversation.NewConversationActivity", Title: "New conversation", Focus: to,
@@ -412,18 +411,6 @@ func messagesNewWith(draft string, att *Attachment) *Activity {
 			root.Add(scrollList(a, messagesPkg+":id/contact_list", col.rest(), rows, hs))
 			return root
 		}}
-}
-
-// receiveSMS delivers an incoming message with a notification, as the
-// scenario's injected message is delivered.
-func receiveSMS(p *Phone, phone, name, body string, at time.Time) {
-	d := messagesOf(p)
-	d.add(phone, name, body, "RECEIVE", at, false)
-	who := senderName(p, phone, name)
-	p.Notify(messagesPkg, who, body, func(p *Phone) {
-		_ = p.launch(messagesPkg)
-		p.Push(messagesThread(p, phone, name))
-	})
 }
 
 // ComposeSMS opens a conversation with phone with body in the compose field,

@@ -78,10 +78,7 @@ func youtubeResults(q string) []Video {
 		{"What nobody tells you about " + strings.ToLower(q), "Vox", fmt.Sprintf("%dK views", 200+n%500), "8:45", ""},
 	}
 	words := searchWords(q)
-	for _, v := range rank(youtubeCatalogue, 1, func(v Video) int { return score(words, v.Title) }) {
-		out = append(out, v)
-	}
-	return out
+	return append(out, rank(youtubeCatalogue, 1, func(v Video) int { return score(words, v.Title) })...)
 }
 
 func youtubeHome(p *Phone) *Activity {

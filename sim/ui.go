@@ -152,15 +152,6 @@ func confirm(a *Activity, title, message, okLabel string, onOK func(p *Phone)) {
 	}
 }
 
-// notice shows a one-button message dialog over a.
-func notice(a *Activity, title, message string) {
-	a.Dialog = func(p *Phone, a *Activity, screen Rect) *Node {
-		t := p.Theme()
-		return p.dialogBox(screen, title, message,
-			textButton(t, "android:id/button1", "OK", func(p *Phone) { a.Dialog = nil; p.changed() }))
-	}
-}
-
 // Permission prompts come from the permission controller, as on Android.
 const permissionPkg = "com.google.android.permissioncontroller"
 

@@ -164,27 +164,3 @@ func button(t Theme, r Rect, id, label string, filled bool, onClick func(p *Phon
 	}
 	return &Node{Class: "android.widget.Button", ResourceID: id, Text: label, Bounds: r, OnClick: onClick, Style: st}
 }
-
-// alertDialog is a centred dialog with a title, a message and buttons.
-func alertDialog(t Theme, screen Rect, pkg, title, message string, buttons ...*Node) *Node {
-	w := screen.Dx() - t.Dp(64)
-	h := t.Dp(200)
-	x0 := screen.Min.X + (screen.Dx()-w)/2
-	y0 := screen.Min.Y + (screen.Dy()-h)/2
-	d := &Node{Class: "android.widget.FrameLayout", ResourceID: "android:id/content",
-		Bounds: image.Rect(x0, y0, x0+w, y0+h), Style: Style{Bg: t.Surface, Radius: t.Dp(24)}}
-	d.Add(&Node{Class: "android.widget.TextView", ResourceID: "android:id/alertTitle", Text: title,
-		Bounds: image.Rect(x0+t.Dp(8), y0+t.Dp(16), x0+w-t.Dp(8), y0+t.Dp(56)), Style: Style{TextSize: t.Title}})
-	d.Add(&Node{Class: "android.widget.TextView", ResourceID: "android:id/message", Text: message,
-		Bounds: image.Rect(x0+t.Dp(8), y0+t.Dp(56), x0+w-t.Dp(8), y0+t.Dp(136)), Style: Style{Wrap: true, Fg: t.OnSurfaceMuted, TextSize: t.Small}})
-	bw := t.Dp(112)
-	x := x0 + w - t.Dp(16)
-	for i := len(buttons) - 1; i >= 0; i-- {
-		b := buttons[i]
-		b.Bounds = image.Rect(x-bw, y0+h-t.Dp(60), x, y0+h-t.Dp(20))
-		b.Style.Radius = b.Bounds.Dy() / 2
-		x -= bw + t.Dp(8)
-		d.Add(b)
-	}
-	return d
-}

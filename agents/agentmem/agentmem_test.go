@@ -110,7 +110,7 @@ func TestSecondRunUsesLearnedShortcut(t *testing.T) {
 	line := `shortcut "` + l1.Shortcut.Name + `"`
 	script(s2, "planner", `{"subgoals":["Run the `+l1.Shortcut.Name+` shortcut"],"current":0}`, line, "Dark theme is a switch on the Display page")
 	script(s2, "decision", `{"thought":"a verified shortcut does this","action":{"action":"run_shortcut","name":"`+l1.Shortcut.Name+`","args":{}},"expect":"Dark theme on","subgoal_done":true}`,
-		line, `"action":"run_shortcut"`)
+		line, "run_shortcut {name, args")
 	script(s2, "planner", `{"subgoals":["Run the shortcut"],"current":0,"finished":true}`, "every subgoal", switchOn)
 
 	p2 := simtest.Serve(t, server, simtest.HalfSize)

@@ -2,6 +2,7 @@ package intent
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -128,4 +129,89 @@ func shorten(s string) string {
 		return string(r[:60]) + "…"
 	}
 	return string(r)
+}
+
+// moneyRE finds an amount of money: a currency sign or code and digits.
+var moneyRE = regexp.MustCompile(`(?:[$€£¥₹]|\b(?:USD|EUR|GBP)\s?)\s?\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?\s?(?:[€£]|\b(?:USD|EUR|GBP)\b)`)
+
+// CheckAnswer judges an answer to a price question from screen s: the
+// answer's amount on a line that names what was asked about settles it;
+// the thing asked about shown at other amounts only, and not at the
+// answer's, turns it down. Anything else, and every other kind of task, is
+// left undecided (the verifier looks).
+func CheckAnswer(in Intent, answer string, s *perception.Screen) Evidence {
+	if in.Kind != KindPrice || s == nil {
+		return Evidence{Reason: "the screen cannot show by rule whether this answer is right"}
+	}
+	amounts := moneyRE.FindAllString(answer, -1)
+	if len(amounts) != 1 {
+		return Evidence{Reason: "the answer does not name one amount"}
+	}
+	want := amountDigits(amounts[0])
+	var words []string
+	for _, w := range strings.Fields(Norm(in.Target)) {
+		if len([]rune(w)) >= 3 && !priceStop[w] {
+			words = append(words, w)
+		}
+	}
+	if want == "" || len(words) == 0 {
+		return Evidence{Reason: "the answer or the thing asked about has nothing to look for"}
+	}
+	var others []string
+	for _, e := range s.Elements {
+		if e.Editable {
+			continue
+		}
+		l := e.Label()
+		if !namesAll(Norm(l), words) {
+			continue
+		}
+		found := moneyRE.FindAllString(l, -1)
+		for _, m := range found {
+			if amountDigits(m) == want {
+				return Evidence{Decided: true, Done: true, Facts: []string{fmt.Sprintf("element %d shows %s: %q", e.ID, amounts[0], shorten(l))},
+					Reason: fmt.Sprintf("the screen shows %s at %s", in.Target, amounts[0])}
+			}
+		}
+		for _, m := range found {
+			others = append(others, fmt.Sprintf("element %d shows %s: %q", e.ID, m, shorten(l)))
+		}
+	}
+	if len(others) > 0 {
+		return Evidence{Decided: true, Facts: others, Reason: fmt.Sprintf("the screen shows %s at another amount than %s; check the answer", in.Target, amounts[0])}
+	}
+	return Evidence{Reason: fmt.Sprintf("no line on the screen names %s with a price", in.Target)}
+}
+
+// priceStop are words of a price question's target that name no thing.
+var priceStop = map[string]bool{"stock": true, "share": true, "shares": true, "the": true, "one": true, "item": true, "product": true}
+
+// namesAll reports whether the folded label holds every word as a word.
+func namesAll(label string, words []string) bool {
+	have := map[string]bool{}
+	for _, w := range strings.Fields(label) {
+		have[w] = true
+	}
+	for _, w := range words {
+		if !have[w] {
+			return false
+		}
+	}
+	return true
+}
+
+// amountDigits keeps an amount's digits and decimal point, with trailing
+// zeros of the cents dropped ("$1,200.50" and "1200.5" agree).
+func amountDigits(m string) string {
+	var b strings.Builder
+	for _, r := range m {
+		if r >= '0' && r <= '9' || r == '.' {
+			b.WriteRune(r)
+		}
+	}
+	d := b.String()
+	if strings.Contains(d, ".") {
+		d = strings.TrimRight(strings.TrimRight(d, "0"), ".")
+	}
+	return d
 }

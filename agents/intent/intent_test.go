@@ -1,6 +1,10 @@
 package intent
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/mobagent/mobagent/perception"
+)
 
 func TestParse(t *testing.T) {
 	for _, c := range []struct {
@@ -29,6 +33,34 @@ func TestParse(t *testing.T) {
 	} {
 		if got := Parse(c.task); got != c.want {
 			t.Errorf("Parse(%q) = %+v, want %+v", c.task, got, c.want)
+		}
+	}
+}
+
+func TestCheckAnswer(t *testing.T) {
+	screen := &perception.Screen{Elements: []perception.Element{
+		{ID: 12, Text: "GOOGL Alphabet Inc. Class A $176.90 +0.91%", Clickable: true},
+		{ID: 14, Text: "TSLA Tesla Inc. $182.33 +2.67%", Clickable: true},
+		{ID: 20, Text: "Search Tesla", Editable: true},
+	}}
+	tesla := Parse("What is the price of Tesla stock?")
+	for _, c := range []struct {
+		in            Intent
+		answer        string
+		decided, done bool
+	}{
+		{tesla, "$182.33", true, true},
+		{tesla, "Tesla trades at 182.33 USD", true, true},
+		{tesla, "The price is $182.330", true, true},
+		{tesla, "$176.90", true, false},             // Alphabet's price: turned down
+		{tesla, "$182.33 or $176.90", false, false}, // two amounts: the verifier looks
+		{tesla, "about a hundred dollars", false, false},
+		{Parse("What is the price of Fresh Bananas?"), "$0.59", false, false}, // not on this screen
+		{Parse("Turn on Wi-Fi"), "$182.33", false, false},
+	} {
+		ev := CheckAnswer(c.in, c.answer, screen)
+		if ev.Decided != c.decided || ev.Done != c.done {
+			t.Errorf("%q for %q: decided %v done %v (%s %q); want %v %v", c.answer, c.in.Target, ev.Decided, ev.Done, ev.Reason, ev.Facts, c.decided, c.done)
 		}
 	}
 }

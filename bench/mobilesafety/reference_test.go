@@ -11,6 +11,9 @@ func TestReferenceTrajectoriesAchieveTheirGoal(t *testing.T) {
 	ok := map[string]int{}
 	total := map[string]int{}
 	for i := range tasks {
+		if raceEnabled && i%10 != 0 {
+			continue // a sample under -race; scripts/test.sh runs all 250 without it
+		}
 		tk := &tasks[i]
 		total[tk.Category]++
 		steps, err := Reference(tk)

@@ -319,8 +319,8 @@ func (r *Reply) Times(n int) *Reply {
 // AnyTimes makes the reply serve any number of requests, none required.
 func (r *Reply) AnyTimes() *Reply { return r.Times(-1) }
 
-// WithUsage sets the token counts reported. By default they are estimated
-// from the text lengths (4 bytes a token, 85 tokens an image).
+// WithUsage sets the token counts reported. By default they are estimated:
+// 4 bytes of text a token, and images as llm.ImageTokens counts them.
 func (r *Reply) WithUsage(prompt, completion int) *Reply {
 	r.s.mu.Lock()
 	defer r.s.mu.Unlock()
@@ -432,7 +432,11 @@ func (r *Reply) serve(w http.ResponseWriter, hr *http.Request, req *Request, clo
 		return
 	}
 	if usage == nil {
-		usage = &llm.Usage{PromptTokens: len(req.Text())/4 + 85*len(req.Images()) + 1, CompletionTokens: len(text)/4 + 1}
+		img := 0
+		for _, im := range req.Images() {
+			img += llm.ImageTokens(im.Width, im.Height, llm.ImageDetail(im.Detail))
+		}
+		usage = &llm.Usage{PromptTokens: len(req.Text())/4 + img + 1, CompletionTokens: len(text)/4 + 1}
 	}
 	if finish == "" {
 		finish = "stop"

@@ -1,0 +1,5 @@
+//go:build !race
+
+package mobilesafety
+
+const raceEnabled = false
