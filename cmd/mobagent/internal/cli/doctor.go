@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mobagent/mobagent/device/adb"
+	"github.com/mobagent/mobagent/perception/ocr/ppocr"
 )
 
 // DoctorOptions are the flags of `mobagent doctor`.
@@ -35,10 +36,11 @@ func newCmdDoctor(s *IOStreams, runF func(context.Context, *DoctorOptions) error
 		Short: "Check adb, devices, Tesseract, fonts, the config, the models and the memory store, with a fix for each failure",
 		Long: `Check everything mobagent needs and print a fix for each failure:
 adb and its server, online devices, Tesseract OCR with English data, the
-OMP_THREAD_LIMIT setting that makes Tesseract fast, the fonts the virtual
-phone draws with, the config file, each configured model endpoint (one
-request of one token: is it up, is the key accepted, does the model exist)
-and the memory store. It exits 1 when a required check fails.`,
+OMP_THREAD_LIMIT setting that makes Tesseract fast, the OCR language packs,
+the optional PP-OCR engine (--ocr-engine ppocr), the fonts the virtual phone
+draws with, the config file, each configured model endpoint (one request of
+one token: is it up, is the key accepted, does the model exist) and the
+memory store. It exits 1 when a required check fails.`,
 		Example: `  mobagent doctor
   mobagent doctor --config ./ci.yaml
   mobagent doctor --model ollama:qwen2.5vl:7b`,
@@ -116,7 +118,34 @@ func doctorRun(ctx context.Context, opts *DoctorOptions) error {
 		} else {
 			ver, _ := exec.CommandContext(ctx, tp, "--version").CombinedOutput()
 			checks = append(checks, check{name: "tesseract", ok: true, detail: tp + " (" + firstLine(string(ver)) + ", eng)"})
+			var langs, missing []string
+			have := map[string]bool{}
+			for _, l := range strings.Fields(string(out)) {
+				have[l] = true
+			}
+			for _, l := range []string{"por", "spa", "deu", "fra", "chi_sim", "jpn", "kor", "rus"} {
+				if have[l] {
+					langs = append(langs, l)
+				} else {
+					missing = append(missing, l)
+				}
+			}
+			c := check{name: "OCR languages", ok: len(missing) == 0, optional: true,
+				detail: "installed: eng " + strings.Join(langs, " ") + "; the device locale picks among them (perceive --lang overrides)"}
+			if len(missing) > 0 {
+				c.detail += "; missing: " + strings.Join(missing, " ")
+				c.fix = "./scripts/deps.sh (or apt-get install tesseract-ocr-LANG for each)"
+			}
+			checks = append(checks, c)
 		}
+	}
+	if ok, missing := ppocr.Installed(ppocr.Config{}); ok {
+		checks = append(checks, check{name: "ppocr", ok: true, optional: true,
+			detail: "PP-OCRv4 over ONNX Runtime, the optional engine (--ocr-engine ppocr): installed"})
+	} else {
+		checks = append(checks, check{name: "ppocr", ok: true, optional: true,
+			detail: "the optional engine (--ocr-engine ppocr: photos, video, Chinese) is not installed: " + missing + " is missing",
+			fix:    "./scripts/deps.sh --with-ppocr (Tesseract stays the default)"})
 	}
 	if opts.IO.Getenv("OMP_THREAD_LIMIT") != "1" {
 		checks = append(checks, check{name: "OMP_THREAD_LIMIT", optional: true, detail: "not 1: Tesseract runs about 2.5× slower",

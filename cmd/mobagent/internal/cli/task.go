@@ -268,8 +268,12 @@ func taskRun(ctx context.Context, opts *TaskOptions) error {
 	defer stopSim()
 	cfg.Device = dev
 
-	// Perception, as 'mobagent perceive' with the same flags.
-	perc, popts, closeOCR, err := opts.Perception.open(opts.OpenOCR, opts.IO.ErrOut, log)
+	// Perception, as 'mobagent perceive' with the same flags (and the
+	// device's locale for OCR when --lang is not given).
+	if len(opts.Perception.Languages) == 0 {
+		opts.Perception.Languages = deviceLanguages(ctx, dev)
+	}
+	perc, popts, closeOCR, err := opts.Perception.open(fallbackOCR(opts.OpenOCR, opts.IO.ErrOut), opts.IO.ErrOut, log)
 	if err != nil {
 		return err
 	}
