@@ -13,8 +13,12 @@
 #                   (default /usr/local/share/mobagent/ppocr); nothing is
 #                   downloaded when mobagent runs
 #
+# It also installs the MCP Inspector from npm (with npm when it is missing)
+# into .cache/npm: a client written by others that the MCP tests drive.
+#
 # Idempotent; uses sudo when not root.
 set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
 with_browser=0
 with_ppocr=0
 for a in "$@"; do
@@ -27,7 +31,7 @@ done
 pkgs=(adb tesseract-ocr libtesseract-dev libleptonica-dev fonts-roboto)
 for l in eng por spa deu fra chi-sim jpn kor rus vie ara; do pkgs+=("tesseract-ocr-$l"); done
 [ "$with_browser" = 1 ] && pkgs+=(chromium)
-[ "$with_ppocr" = 1 ] && ! command -v npm >/dev/null && pkgs+=(npm)
+command -v npm >/dev/null || pkgs+=(npm)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -59,3 +63,11 @@ if [ "$with_ppocr" = 1 ]; then
   fi
 fi
 go mod download
+
+# The MCP Inspector's CLI mode (cmd/mobagent/internal/cli TestMCPInspector).
+inspector_version=2.12.0
+inspector_pkg="$root/.cache/npm/node_modules/@modelcontextprotocol/inspector/package.json"
+if ! grep -q "\"version\": \"$inspector_version\"" "$inspector_pkg" 2>/dev/null; then
+  echo "installing @modelcontextprotocol/inspector@$inspector_version into .cache/npm" >&2
+  npm install --prefix "$root/.cache/npm" --no-audit --no-fund --loglevel=error "@modelcontextprotocol/inspector@$inspector_version" >/dev/null
+fi
