@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/mobagent/mobagent/actions"
 	"github.com/mobagent/mobagent/agents"
 	"github.com/mobagent/mobagent/agents/route"
 	"github.com/mobagent/mobagent/config"
@@ -44,6 +45,9 @@ type team struct {
 	Name    string      // for the trajectory
 	Learn   llm.Model   // the model memory learns with (nil: without a model)
 	Vision  bool        // the decision model gets the set-of-mark image
+	// Dialect is the decision model's, as its config names it or the
+	// built-in table knows it; the zero value leaves it to the agents.
+	Dialect actions.Dialect
 }
 
 // modelOpener opens model specs once each, so roles naming the same model
@@ -111,7 +115,7 @@ func (ch roleModels) build(o *modelOpener, vision bool, tc agents.TeamConfig, pr
 		if err != nil {
 			return team{}, fmt.Errorf("--model %s: %w", def, err)
 		}
-		return team{Model: m.m, Name: m.spec.String(), Learn: m.m, Vision: vision}, nil
+		return team{Model: m.m, Name: m.spec.String(), Learn: m.m, Vision: vision, Dialect: m.spec.Dialect}, nil
 	}
 	if ch.Routing != "" && ch.Routing != "minions" {
 		return team{}, fmt.Errorf("%w: --routing %s: the preset is minions", errNeedsModel, ch.Routing)
@@ -163,6 +167,11 @@ func (ch roleModels) build(o *modelOpener, vision bool, tc agents.TeamConfig, pr
 		return route.Role{Model: m.m, Name: m.spec.String(), Vision: vision && m.spec.Profile.Capabilities.Vision}, nil
 	}
 	rc := route.Config{After: ch.EscalateAfter, Team: tc}
+	if dec, err := o.get(specs["decision"]); err == nil && rc.Team.Dialect.Auto() {
+		// The decision speaks its model's dialect (the other roles read
+		// JSON whatever the dialect).
+		rc.Team.Dialect = dec.spec.Dialect
+	}
 	for _, r := range []struct {
 		name string
 		dst  *route.Role
@@ -190,5 +199,5 @@ func (ch roleModels) build(o *modelOpener, vision bool, tc agents.TeamConfig, pr
 	if err != nil {
 		return team{}, err
 	}
-	return team{Roles: t, Name: route.Describe(rc), Learn: rc.Planner.Model, Vision: rc.Decision.Vision}, nil
+	return team{Roles: t, Name: route.Describe(rc), Learn: rc.Planner.Model, Vision: rc.Decision.Vision, Dialect: rc.Team.Dialect}, nil
 }

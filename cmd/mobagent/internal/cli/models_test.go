@@ -123,3 +123,30 @@ func TestRoutingUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// A model's dialect named in the config file reaches the decision: the
+// prompt asks for its reply format, and its reply, written as UI-TARS-1.5
+// writes one, acts.
+func TestTaskDialectFromConfig(t *testing.T) {
+	srv := privateADB(t)
+	s := llmtest.NewServer(t)
+	scriptRole(s, "planner", `{"subgoals":["Open Settings"],"current":0}`)
+	// UI-TARS-1.5's own words, in the format the prompt asked for.
+	scriptRole(s, "decision", "Thought: I need to open the Settings app first.\nAction: open_app(app_name='Settings')", "Action: <one action>", "click(start_box=")
+	scriptRole(s, "decision", "Thought: Settings is open, which is what the task asks.\nAction: finished(content='Settings is open')", "Action: <one action>")
+	cfg := writeConfig(t, `models:
+  tars:
+    profile: openai-compatible:my-finetune
+    base_url: `+s.URL+`
+    dialect: ui-tars-1.5
+task:
+  model: tars
+  ocr: off
+`, 0o644)
+	io, out, errb := envStreams(nil)
+	code := Main([]string{"task", "Open Settings", "--config", cfg, "--adb-server", srv, "--device", "sim", "--sim-addr", "127.0.0.1:0",
+		"--no-memory", "--confirm", "approve", "--out", filepath.Join(t.TempDir(), "run")}, io)
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errb)
+	}
+}

@@ -240,12 +240,16 @@ func taskRun(ctx context.Context, opts *TaskOptions) error {
 	if tm.Offline {
 		cfg.ModelName = ""
 	}
-	if opts.Dialect != "" {
+	switch {
+	case opts.Dialect != "":
 		d, err := (&actions.Dialects{}).Lookup(opts.Dialect)
 		if err != nil {
 			return withCode(ExitUsage, fmt.Errorf("--dialect: %w", err))
 		}
 		cfg.Team.Dialect = d
+	case !tm.Dialect.Auto():
+		// The config file's dialect for the decision model.
+		cfg.Team.Dialect = tm.Dialect
 	}
 
 	// The memory store, before the phone: a bad --memory fails at once.
