@@ -287,12 +287,6 @@ func similarity(a, b string) float64 {
 	return 1 - float64(prev[len(rb)])/float64(max(len(ra), len(rb)))
 }
 
-// labelled reports whether the hierarchy gives e a label of its own: text,
-// or a content-desc that says more than what kind of view it is.
-func labelled(e Element) bool {
-	return e.Text != "" || (e.ContentDesc != "" && !GenericLabel(e.ContentDesc))
-}
-
 // inAreas reports whether r's centre lies in one of as.
 func inAreas(r image.Rectangle, as []image.Rectangle) bool {
 	c := r.Min.Add(r.Max).Div(2)

@@ -207,17 +207,6 @@ func within(rs, areas []image.Rectangle) []image.Rectangle {
 	return out
 }
 
-// coveredBy reports whether r's centre lies in one of rs.
-func coveredBy(r image.Rectangle, rs []image.Rectangle) bool {
-	c := r.Min.Add(r.Max).Div(2)
-	for _, o := range rs {
-		if c.In(o) {
-			return true
-		}
-	}
-	return false
-}
-
 // KeepStatusText keeps, of the OCR words inside the status bar strip, only
 // clock times and percentages (the battery's); words elsewhere are kept.
 func KeepStatusText(lines []ocr.Line, strip image.Rectangle) []ocr.Line {

@@ -220,9 +220,9 @@ func carriedAsDrawn(line string, texts []string) bool {
 }
 
 func subsequence(a, b string) bool {
-	ra, rb := []rune(a), []rune(b)
+	ra := []rune(a)
 	i := 0
-	for _, r := range rb {
+	for _, r := range b {
 		if i < len(ra) && ra[i] == r {
 			i++
 		}

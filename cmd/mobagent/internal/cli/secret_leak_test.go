@@ -56,9 +56,7 @@ func TestSecretLeavesNoTrace(t *testing.T) {
 	}
 
 	forms := safety.Encodings(secret)
-	for _, line := range strings.Split(secret, "\n") {
-		forms = append(forms, line)
-	}
+	forms = append(forms, strings.Split(secret, "\n")...)
 	leak := func(where string, data []byte) {
 		for _, f := range forms {
 			if len(f) >= 8 && strings.Contains(string(data), f) {
