@@ -56,7 +56,8 @@ func (k StoreKnowledge) AppKnowledge(ctx context.Context, task string) (string, 
 	}
 	want := map[string]bool{}
 	for _, w := range words(task) {
-		if len(w) >= 2 && !stopWords[w] {
+		// Numbers (times, amounts) match the data apps show, not the app.
+		if len(w) >= 2 && !stopWords[w] && strings.IndexFunc(w, unicode.IsDigit) < 0 {
 			want[w] = true
 		}
 	}
@@ -123,7 +124,9 @@ func (k StoreKnowledge) AppKnowledge(ctx context.Context, task string) (string, 
 	return strings.TrimSpace(b.String()), nil
 }
 
-var stopWords = map[string]bool{"the": true, "and": true, "for": true, "turn": true, "with": true, "from": true, "what": true, "send": true, "set": true, "open": true, "find": true, "tell": true, "this": true, "that": true, "into": true, "off": true}
+var stopWords = map[string]bool{"the": true, "and": true, "for": true, "turn": true, "with": true, "from": true, "what": true, "send": true, "set": true,
+	"open": true, "find": true, "tell": true, "this": true, "that": true, "into": true, "off": true, "on": true, "to": true, "in": true, "of": true, "my": true,
+	"is": true, "at": true, "am": true, "pm": true, "a": true, "an": true, "it": true, "me": true}
 
 // describeGraph writes one app's screens, a line each: the one it opens
 // on first, then breadth-first, each with its title and its elements and

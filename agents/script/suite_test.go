@@ -3,6 +3,7 @@ package script_test
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -169,6 +170,10 @@ func scriptReplies(s *llmtest.Server, rs []scripted) {
 	}
 }
 
+// dumpCalls logs each script writer's request and reply (go test -run
+// TestScriptModeAgainstStepMode/bluetooth -v -dump-calls).
+var dumpCalls = flag.Bool("dump-calls", false, "log the script writer's requests and replies")
+
 // outcome is one task in one mode.
 type outcome struct {
 	ok      bool
@@ -191,6 +196,12 @@ func runMode(t *testing.T, server string, tf taskFile, mode agents.Mode, store *
 	}
 	scriptReplies(s, rs)
 	r := runTask(t, ph, s, mode, tf.Task, script.Config{Knowledge: script.StoreKnowledge{Store: store}})
+	if *dumpCalls && mode == agents.ModeScript {
+		// docs/script-mode.md shows a script writer's request from this.
+		for _, req := range s.Requests() {
+			t.Logf("request:\n%s\n--- reply: %s", req.Text(), tf.Script[0].Reply)
+		}
+	}
 	if got := r.run.Settings.Mode; got != mode {
 		t.Errorf("%s: run.json says mode %q, want %q", tf.Name, got, mode)
 	}
@@ -476,6 +487,17 @@ func TestStoreKnowledge(t *testing.T) {
 	}
 	if n := perception.EstimateTokens(k); n > 1500 {
 		t.Errorf("%d tokens over the cap of 1500", n)
+	}
+	// Times and small words say nothing of the app: "6:45 AM" must not
+	// pull in apps whose screens show 6, 45 or AM.
+	for task, first := range map[string]string{
+		"Set an alarm for 6:45 AM":      "com.google.android.deskclock",
+		"Add a calendar event at 10:00": "com.google.android.calendar",
+	} {
+		k, err := script.StoreKnowledge{Store: store, MaxTokens: 1500}.AppKnowledge(context.Background(), task)
+		if err != nil || !strings.HasPrefix(k, "App "+first+":") {
+			t.Errorf("%q: %v; want %s first:\n%.200s", task, err, first, k)
+		}
 	}
 	only, err := script.StoreKnowledge{Store: store, Apps: []string{"com.google.android.deskclock"}}.AppKnowledge(context.Background(), "x")
 	if err != nil || !strings.Contains(only, `"Add alarm" → "Enter time"`) || strings.Contains(only, "settings") {

@@ -150,7 +150,9 @@ type outcome struct {
 	why    string
 }
 
-func (o outcome) String() string { return fmt.Sprintf("%v, %d, %d, %d", o.ok, o.calls, o.tokens, o.steps) }
+func (o outcome) String() string {
+	return fmt.Sprintf("%v, %d, %d, %d", o.ok, o.calls, o.tokens, o.steps)
+}
 
 func baseConfig(ph *simtest.Phone, s *llmtest.Server) agents.Config {
 	return agents.Config{Device: ph.Device, Model: s.Client(), Gate: &safety.Gate{Mode: safety.ModeApprove}}
