@@ -26,8 +26,9 @@ import (
 	"github.com/mobagent/mobagent/safety"
 )
 
-// Config builds a Steward. Agent is required, with a Device and a Model;
-// the zero value of every other field works.
+// Config builds a Steward. Agent is required, with a Device and a Model
+// (or, with a model per role, all four Roles and the steward's Model); the
+// zero value of every other field works.
 type Config struct {
 	// Agent is what every staff agent is built from: the device, the
 	// model, the gate, the perceiver, the limits (per subtask), the
@@ -93,8 +94,10 @@ func New(cfg Config) (*Steward, error) {
 	if cfg.Model == nil {
 		cfg.Model = cfg.Agent.Model
 	}
-	if cfg.Model == nil || cfg.Agent.Model == nil {
-		return nil, fmt.Errorf("%w: steward mode needs a model for the steward and its staff (--model, or Config.Agent.Model)", agents.ErrConfig)
+	r := cfg.Agent.Roles
+	staffRoles := r.Planner != nil && r.Decider != nil && r.Reflector != nil && r.Notetaker != nil
+	if cfg.Model == nil || (cfg.Agent.Model == nil && !staffRoles) {
+		return nil, fmt.Errorf("%w: steward mode needs a model for the steward and its staff (--model; Config.Model, and Config.Agent.Model or all four Config.Agent.Roles)", agents.ErrConfig)
 	}
 	if cfg.StaffMode != "" && cfg.StaffMode != agents.ModeSteps && cfg.StaffMode != agents.ModeScript {
 		return nil, fmt.Errorf("%w: steward: StaffMode %q; the staff run in steps or script mode", agents.ErrConfig, cfg.StaffMode)
@@ -546,7 +549,13 @@ func (r *run) runStaff(ctx context.Context, staff *Staff, task, dir string) (*ag
 		for k, v := range r.values {
 			vars[k] = v
 		}
-		if err := script.Configure(&cfg, script.Config{Knowledge: script.StoreKnowledge{Store: s.cfg.Store, Apps: []string{staff.Package}}, Vars: vars}); err != nil {
+		// The staff's model writes its script; with a model per role
+		// (no Agent.Model), the steward's.
+		writer := cfg.Model
+		if writer == nil {
+			writer = s.cfg.Model
+		}
+		if err := script.Configure(&cfg, script.Config{Model: writer, Knowledge: script.StoreKnowledge{Store: s.cfg.Store, Apps: []string{staff.Package}}, Vars: vars}); err != nil {
 			return &agents.Result{Outcome: agents.OutcomeError, Reason: err.Error()}, agents.Observation{}, err
 		}
 	}

@@ -97,6 +97,23 @@ learns from it: with a model, one reflection call (tips and a shortcut); without
 shortcut built from a successful run. The offline policy also follows the routes
 'mobagent explore' found.
 
+Modes (--mode) say how the task is run; run.json and the report name it:
+  steps    the default: the planner and the decision choose one action per step.
+  script   the model writes the whole task once as a short script (after AutoDroid-V2),
+           given the screens 'mobagent explore' stored for the apps; the script runs
+           one action per step through the safety gate, with no model call but the
+           verifier's when it checks the end. If a selector finds nothing or an expect
+           line does not hold, the step mode finishes the task from where the script
+           stopped (docs/script-mode.md).
+  steward  for tasks across apps (after MobileSteward): a steward splits the task into
+           one subtask per app, each app's staff agent runs its subtask with its own
+           memory of that app, the steward checks each result and hands the values
+           found (an address, a time) to the next app, retrying or planning again once
+           when a subtask fails. --max-steps bounds each staff's run; --max-tokens,
+           --max-cost and --timeout the whole task. The report shows the dispatch tree
+           and links each staff's run, saved in DIR/staff/ (docs/steward-mode.md).
+Script and steward mode need a model; the offline policy runs the step mode only.
+
 Model profiles are provider:model, such as openai:gpt-4o or ollama:qwen2.5vl:7b; keys
 come from the environment (OPENAI_API_KEY, ...). Secrets the agent may type without
 the model seeing them come from MOBAGENT_SECRET_NAME variables.
@@ -105,7 +122,9 @@ Exit status: 0 done, 1 failed or infeasible, 2 bad usage, 3 device or model
 unavailable, 130 interrupted.`,
 		Example: `  mobagent task "Turn on Bluetooth"
   mobagent task "Send a message to Mom saying on my way" --device sim --confirm approve
-  mobagent task "What is the price of Fresh Bananas?" --model openai:gpt-4o --out runs/bananas`,
+  mobagent task "What is the price of Fresh Bananas?" --model openai:gpt-4o --out runs/bananas
+  mobagent explore --app Clock && mobagent task "Set an alarm for 6:45 AM" --mode script --model openai:gpt-4o
+  mobagent task "Text Alex Morgan the address of my dentist appointment" --mode steward --model openai:gpt-4o`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Instruction = args[0]
@@ -230,6 +249,9 @@ func taskRun(ctx context.Context, opts *TaskOptions) error {
 	if err != nil {
 		return withCode(ExitUnavailable, err)
 	}
+	if _, err := checkTaskMode(opts.Mode, tm.Offline); err != nil {
+		return err
+	}
 	offlineRoles := tm.Offline
 	if offlineRoles && ch.Default == "" {
 		fmt.Fprintln(opts.IO.ErrOut, "no model configured (--model or MOBAGENT_MODEL): using the offline policy, a baseline that follows labels without a language model")
@@ -331,7 +353,7 @@ func taskRun(ctx context.Context, opts *TaskOptions) error {
 		cfg.Roles = offline.New(offline.Config{Paths: paths}).Roles()
 	}
 
-	res, runErr := runTaskMode(ctx, opts, cfg, store, rec, out)
+	res, runErr := runTaskMode(ctx, opts, cfg, tm.Learn, store, rec, out)
 	if res == nil {
 		return runErr
 	}

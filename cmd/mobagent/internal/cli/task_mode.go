@@ -8,10 +8,12 @@ import (
 	"github.com/mobagent/mobagent/agents/script"
 	"github.com/mobagent/mobagent/agents/steward"
 	"github.com/mobagent/mobagent/agents/trajectory"
+	"github.com/mobagent/mobagent/llm"
 	"github.com/mobagent/mobagent/memory"
 )
 
-// TaskMode is `mobagent task --mode`: how the task is run (docs/modes.md).
+// TaskMode is `mobagent task --mode`: how the task is run
+// (docs/script-mode.md, docs/steward-mode.md).
 type TaskMode string
 
 // String returns the mode's name; empty is steps.
@@ -38,19 +40,35 @@ func (m *TaskMode) Type() string { return "mode" }
 
 const modeUsage = "how to run the task: steps (the agents choose each action), script (the model writes the whole task once as a script, run step by step through the safety gate; the step mode takes over if it stops) or steward (a steward splits the task into one subtask per app for that app's staff agent)"
 
+// checkTaskMode is the mode's usage check, made before the phone or the
+// run directory is touched: script and steward mode need a language model
+// (the offline policy writes no scripts and splits no tasks).
+func checkTaskMode(m TaskMode, offline bool) (agents.Mode, error) {
+	mode, err := agents.ParseMode(string(m))
+	if err != nil {
+		return "", withCode(ExitUsage, fmt.Errorf("--mode: %w", err))
+	}
+	if mode != agents.ModeSteps && offline {
+		return "", withCode(ExitUsage, fmt.Errorf("--mode %s needs a model (--model PROFILE or MOBAGENT_MODEL, such as openai:gpt-4o); the offline policy runs only --mode steps", mode))
+	}
+	return mode, nil
+}
+
 // runTaskMode runs the configured task in opts.Mode and returns how it
 // ended. The step mode is the agent loop as configured; script mode gives
 // the loop the roles of agents/script, with the app knowledge 'mobagent
 // explore' stored; steward mode runs agents/steward, each staff with its
-// own memory of its app and its run in out/staff/. A nil Result means the
-// run could not start.
-func runTaskMode(ctx context.Context, opts *TaskOptions, cfg agents.Config, store *memory.Store, rec *trajectory.Recorder, out string) (*agents.Result, error) {
-	mode, err := agents.ParseMode(string(opts.Mode))
+// own memory of its app and its run in out/staff/. lead is the model that
+// writes the script or splits the task (and that the staff's memories
+// learn with): --model, or the planner's with a model per role. A nil
+// Result means the run could not start.
+func runTaskMode(ctx context.Context, opts *TaskOptions, cfg agents.Config, lead llm.Model, store *memory.Store, rec *trajectory.Recorder, out string) (*agents.Result, error) {
+	mode, err := checkTaskMode(opts.Mode, lead == nil && cfg.Model == nil)
 	if err != nil {
-		return nil, withCode(ExitUsage, fmt.Errorf("--mode: %w", err))
+		return nil, err
 	}
-	if mode != agents.ModeSteps && cfg.Model == nil {
-		return nil, withCode(ExitUsage, fmt.Errorf("--mode %s needs a model (--model or MOBAGENT_MODEL); the offline policy runs only --mode steps", mode))
+	if lead == nil {
+		lead = cfg.Model
 	}
 	confirm := "deny"
 	if cfg.Gate != nil {
@@ -63,7 +81,7 @@ func runTaskMode(ctx context.Context, opts *TaskOptions, cfg agents.Config, stor
 		if store != nil {
 			k = script.StoreKnowledge{Store: store}
 		}
-		if err := script.Configure(&cfg, script.Config{Knowledge: k}); err != nil {
+		if err := script.Configure(&cfg, script.Config{Model: lead, Knowledge: k}); err != nil {
 			return nil, err
 		}
 	case agents.ModeSteward:
@@ -77,7 +95,7 @@ func runTaskMode(ctx context.Context, opts *TaskOptions, cfg agents.Config, stor
 		}
 		base := cfg
 		base.Observers, base.Memory = nil, nil
-		sw, err := steward.New(steward.Config{Agent: base, Store: store, MemoryModel: cfg.Model, Dir: out, Recorder: rec, Observers: others})
+		sw, err := steward.New(steward.Config{Agent: base, Model: lead, Store: store, MemoryModel: lead, Dir: out, Recorder: rec, Observers: others})
 		if err != nil {
 			return nil, err
 		}

@@ -19,15 +19,61 @@ func scriptReply(s *llmtest.Server, role, text string, want ...string) {
 	s.Reply(text).When(ms...)
 }
 
+// A bad --mode, or script and steward mode without a model, are usage
+// errors naming the fix, before the phone or the run directory is touched.
 func TestTaskModeFlag(t *testing.T) {
 	code, _, errOut := runCLI(t, "task", "Turn on Bluetooth", "--mode", "scripted")
 	if code != ExitUsage || !strings.Contains(errOut, `"scripted" is not a mode: use steps`) {
 		t.Errorf("exit %d: %s", code, errOut)
 	}
-	pa, _ := phoneArgs(t)
-	code, _, errOut = runCLI(t, append([]string{"task", "Turn on Bluetooth", "--mode", "script", "--model", "offline", "--out", filepath.Join(t.TempDir(), "run")}, pa...)...)
-	if code != ExitUsage || !strings.Contains(errOut, "--mode script needs a model") {
-		t.Errorf("script mode without a model: exit %d: %s", code, errOut)
+	for _, mode := range []string{"script", "steward"} {
+		dir := filepath.Join(t.TempDir(), "run")
+		// No phone and no adb server: the check comes first.
+		code, _, errOut = runCLI(t, "task", "Turn on Bluetooth", "--mode", mode, "--model", "offline", "--adb-server", "127.0.0.1:9", "--no-memory", "--out", dir)
+		if code != ExitUsage || !strings.Contains(errOut, "--mode "+mode+" needs a model (--model PROFILE") {
+			t.Errorf("%s mode without a model: exit %d: %s", mode, code, errOut)
+		}
+		if _, err := os.Stat(dir); !os.IsNotExist(err) {
+			t.Errorf("%s mode without a model left a run directory: %v", mode, err)
+		}
+	}
+	code, out, _ := runCLI(t, "task", "--help")
+	for _, w := range []string{"--mode mode", "script   the model writes the whole task once", "steward  for tasks across apps", "docs/steward-mode.md", "--mode steward --model"} {
+		if code != 0 || !strings.Contains(out, w) {
+			t.Errorf("task --help (exit %d) lacks %q", code, w)
+		}
+	}
+}
+
+// With a model per role, the planner's model writes the script: the
+// script writer's request goes to the planner's endpoint, none to the
+// decision's.
+func TestTaskScriptModePerRole(t *testing.T) {
+	pa, ph := phoneArgs(t)
+	local, cloud := llmtest.NewServer(t), llmtest.NewServer(t)
+	scriptReply(cloud, "script writer", "Bluetooth is in Settings > Connected devices.\n\n```\nopen \"Settings\"\ntap label:\"Connected devices\"\ntap role:switch label:\"Bluetooth\" checked:false\nexpect role:switch label:\"Bluetooth\" checked:true\ndone\n```")
+	cfg := writeConfig(t, `models:
+  local:
+    profile: openai-compatible:qwen2.5-7b-instruct
+    base_url: `+local.URL+`
+  cloud:
+    profile: openai-compatible:gpt-4o
+    base_url: `+cloud.URL+`
+task:
+  model: local
+roles:
+  planner: cloud
+`, 0o644)
+	dir := filepath.Join(t.TempDir(), "run")
+	code, out, errOut := runCLI(t, append([]string{"task", "Turn on Bluetooth", "--mode", "script", "--config", cfg, "--out", dir}, pa...)...)
+	if code != 0 || !strings.Contains(out, "outcome: success") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if ph.Setting("global", "bluetooth_on") != "1" {
+		t.Error("Bluetooth is off")
+	}
+	if n := len(local.Requests()); n != 0 {
+		t.Errorf("the decision's endpoint got %d requests", n)
 	}
 }
 
