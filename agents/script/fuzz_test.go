@@ -66,3 +66,27 @@ func FuzzCompile(f *testing.F) {
 		}
 	})
 }
+
+// Whatever the reply, Extract never panics and never returns more than
+// the reply held; a script in a ```script block after any prose comes
+// back exactly as written.
+func FuzzExtract(f *testing.F) {
+	for _, s := range seeds {
+		f.Add(s, "I'll open Settings first.")
+	}
+	f.Add(`{"script": ["open \"Clock\"", "tap \"Add alarm\""]}`, "")
+	f.Add("Sure! Here is the script:", "```\nopen \"Clock\"\n```\n```script\nhome\n```")
+	f.Add(`{"thought": "x", "script": "open \"Maps\"\ndone"}`, "```json")
+	f.Fuzz(func(t *testing.T, text, prose string) {
+		if got := Extract(text); len(got) > len(text) {
+			t.Fatalf("Extract returned %d bytes from a %d-byte reply: %q", len(got), len(text), got)
+		}
+		Extract(prose + "\n" + text)
+		if strings.Contains(prose+text, "```") || strings.ContainsRune(prose+text, '\r') {
+			return
+		}
+		if got := Extract(prose + "\n\n```script\n" + text + "\n```\n"); got != text {
+			t.Fatalf("the fenced script came back as %q, want %q", got, text)
+		}
+	})
+}

@@ -112,10 +112,11 @@ func (k StoreKnowledge) AppKnowledge(ctx context.Context, task string) (string, 
 		rest[i] = lines[1:]
 	}
 	for i, s := range gs {
-		if len(rest[i]) == 0 || !add(fmt.Sprintf("More screens of %s:\n", s.g.App)) {
+		// The heading only with a screen under it.
+		if len(rest[i]) == 0 || !add(fmt.Sprintf("More screens of %s:\n%s\n", s.g.App, rest[i][0])) {
 			continue
 		}
-		for _, l := range rest[i] {
+		for _, l := range rest[i][1:] {
 			if !add(l + "\n") {
 				break
 			}

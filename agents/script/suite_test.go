@@ -485,6 +485,9 @@ func TestStoreKnowledge(t *testing.T) {
 	if !strings.HasPrefix(k, "App com.android.settings:") {
 		t.Errorf("Settings (the app the task's words point to) should come first:\n%.300s", k)
 	}
+	if strings.Contains(k+"\n", ":\nMore screens of") || strings.HasSuffix(k, ":") {
+		t.Errorf("a heading with no screen under it:\n%s", k)
+	}
 	if n := perception.EstimateTokens(k); n > 1500 {
 		t.Errorf("%d tokens over the cap of 1500", n)
 	}
