@@ -31,6 +31,7 @@ type TaskOptions struct {
 	IO          *IOStreams
 	Instruction string
 	Mode        TaskMode // steps (default), script or steward
+	StaffMode   TaskMode // with --mode steward: the staff's mode, steps (default) or script
 	Device      string   // serial, "sim", or "" for the only device (or the virtual phone when none)
 	Server      string
 	Model       string // provider:model, "offline", or "" for MOBAGENT_MODEL else offline
@@ -111,7 +112,8 @@ Modes (--mode) say how the task is run; run.json and the report name it:
            found (an address, a time) to the next app, retrying or planning again once
            when a subtask fails. --max-steps bounds each staff's run; --max-tokens,
            --max-cost and --timeout the whole task. The report shows the dispatch tree
-           and links each staff's run, saved in DIR/staff/ (docs/steward-mode.md).
+           and links each staff's run, saved in DIR/staff/. --staff-mode script has
+           each staff write its subtask as a script (docs/steward-mode.md).
 Script and steward mode need a model; the offline policy runs the step mode only.
 
 Model profiles are provider:model, such as openai:gpt-4o or ollama:qwen2.5vl:7b; keys
@@ -144,6 +146,7 @@ unavailable, 130 interrupted.`,
 	}
 	f := cmd.Flags()
 	f.Var(&opts.Mode, "mode", modeUsage)
+	f.Var(&opts.StaffMode, "staff-mode", staffModeUsage)
 	f.StringVarP(&opts.Device, "device", "d", "", "device `SERIAL`, or sim for the virtual phone (default: the only device, else the virtual phone)")
 	f.StringVar(&opts.Server, "adb-server", "", "adb server `HOST:PORT` (default: from the environment, else localhost:5037)")
 	f.StringVarP(&opts.Model, "model", "m", "", "model `PROFILE` (provider:model) or offline (default: $MOBAGENT_MODEL, else offline)")
@@ -249,7 +252,7 @@ func taskRun(ctx context.Context, opts *TaskOptions) error {
 	if err != nil {
 		return withCode(ExitUnavailable, err)
 	}
-	if _, err := checkTaskMode(opts.Mode, tm.Offline); err != nil {
+	if _, err := checkTaskMode(opts, tm.Offline); err != nil {
 		return err
 	}
 	offlineRoles := tm.Offline

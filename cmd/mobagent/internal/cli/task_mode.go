@@ -40,16 +40,27 @@ func (m *TaskMode) Type() string { return "mode" }
 
 const modeUsage = "how to run the task: steps (the agents choose each action), script (the model writes the whole task once as a script, run step by step through the safety gate; the step mode takes over if it stops) or steward (a steward splits the task into one subtask per app for that app's staff agent)"
 
+const staffModeUsage = "with --mode steward, how each staff runs its subtask: steps (the default) or script (one script per subtask)"
+
 // checkTaskMode is the mode's usage check, made before the phone or the
 // run directory is touched: script and steward mode need a language model
-// (the offline policy writes no scripts and splits no tasks).
-func checkTaskMode(m TaskMode, offline bool) (agents.Mode, error) {
-	mode, err := agents.ParseMode(string(m))
+// (the offline policy writes no scripts and splits no tasks), and
+// --staff-mode is for the steward's staff, in steps or script mode.
+func checkTaskMode(opts *TaskOptions, offline bool) (agents.Mode, error) {
+	mode, err := agents.ParseMode(string(opts.Mode))
 	if err != nil {
 		return "", withCode(ExitUsage, fmt.Errorf("--mode: %w", err))
 	}
 	if mode != agents.ModeSteps && offline {
 		return "", withCode(ExitUsage, fmt.Errorf("--mode %s needs a model (--model PROFILE or MOBAGENT_MODEL, such as openai:gpt-4o); the offline policy runs only --mode steps", mode))
+	}
+	if opts.StaffMode != "" {
+		if mode != agents.ModeSteward {
+			return "", withCode(ExitUsage, fmt.Errorf("--staff-mode is for the steward's staff: add --mode steward, or leave --staff-mode out"))
+		}
+		if sm := agents.Mode(opts.StaffMode); sm != agents.ModeSteps && sm != agents.ModeScript {
+			return "", withCode(ExitUsage, fmt.Errorf("--staff-mode %s: the staff run in steps or script mode", sm))
+		}
 	}
 	return mode, nil
 }
@@ -63,7 +74,7 @@ func checkTaskMode(m TaskMode, offline bool) (agents.Mode, error) {
 // learn with): --model, or the planner's with a model per role. A nil
 // Result means the run could not start.
 func runTaskMode(ctx context.Context, opts *TaskOptions, cfg agents.Config, lead llm.Model, store *memory.Store, rec *trajectory.Recorder, out string) (*agents.Result, error) {
-	mode, err := checkTaskMode(opts.Mode, lead == nil && cfg.Model == nil)
+	mode, err := checkTaskMode(opts, lead == nil && cfg.Model == nil)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +106,7 @@ func runTaskMode(ctx context.Context, opts *TaskOptions, cfg agents.Config, lead
 		}
 		base := cfg
 		base.Observers, base.Memory = nil, nil
-		sw, err := steward.New(steward.Config{Agent: base, Model: lead, Store: store, MemoryModel: lead, Dir: out, Recorder: rec, Observers: others})
+		sw, err := steward.New(steward.Config{Agent: base, Model: lead, Store: store, MemoryModel: lead, Dir: out, StaffMode: agents.Mode(opts.StaffMode), Recorder: rec, Observers: others})
 		if err != nil {
 			return nil, err
 		}

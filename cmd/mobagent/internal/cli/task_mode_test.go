@@ -133,3 +133,36 @@ func TestTaskStewardMode(t *testing.T) {
 		t.Error("the report does not show the dispatch tree")
 	}
 }
+
+// --staff-mode script: the steward's one staff writes its subtask as one
+// script, so the task costs two calls; the staff's run says script.
+func TestTaskStewardScriptStaff(t *testing.T) {
+	code, _, errOut := runCLI(t, "task", "Turn on Bluetooth", "--staff-mode", "script", "--model", "openai-compatible:x", "--base-url", "http://127.0.0.1:9/v1")
+	if code != ExitUsage || !strings.Contains(errOut, "--staff-mode is for the steward's staff: add --mode steward") {
+		t.Errorf("--staff-mode without --mode steward: exit %d: %s", code, errOut)
+	}
+	code, _, errOut = runCLI(t, "task", "Turn on Bluetooth", "--mode", "steward", "--staff-mode", "steward", "--model", "openai-compatible:x", "--base-url", "http://127.0.0.1:9/v1")
+	if code != ExitUsage || !strings.Contains(errOut, "--staff-mode steward: the staff run in steps or script mode") {
+		t.Errorf("--staff-mode steward: exit %d: %s", code, errOut)
+	}
+	pa, ph := phoneArgs(t)
+	s := llmtest.NewServer(t)
+	scriptReply(s, "steward", "```json\n{\"thought\": \"Bluetooth is a Settings toggle.\", \"subtasks\": [{\"app\": \"Settings\", \"task\": \"Turn on Bluetooth.\", \"answer\": \"\"}]}\n```", "Apps on the phone:")
+	scriptReply(s, "script writer", "Connected devices has the toggle.\n\n```script\nopen \"Settings\"\ntap label:\"Connected devices\"\ntap role:switch label:\"Bluetooth\" checked:false\nexpect role:switch label:\"Bluetooth\" checked:true\ndone\n```", "Task: Turn on Bluetooth.")
+	dir := filepath.Join(t.TempDir(), "run")
+	code, out, errOut := runCLI(t, append(append([]string{"task", "Turn on Bluetooth", "--mode", "steward", "--staff-mode", "script", "--out", dir}, pa...), modelArgs(s)...)...)
+	if code != 0 || !strings.Contains(out, "outcome: success") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if ph.Setting("global", "bluetooth_on") != "1" {
+		t.Error("Bluetooth is off")
+	}
+	run, _, err := trajectory.Load(dir)
+	if err != nil || run.Dispatch == nil || len(run.Dispatch.Subtasks) != 1 || run.Totals.ModelCalls != 2 || !strings.Contains(run.Settings.Roles, "staff in script mode") {
+		t.Fatalf("run.json: %v %+v", err, run)
+	}
+	staff, _, err := trajectory.Load(filepath.Join(dir, run.Dispatch.Subtasks[0].Attempts[0].Dir))
+	if err != nil || staff.Settings.Mode != agents.ModeScript {
+		t.Errorf("the staff's run.json: %v, mode %q", err, staff.Settings.Mode)
+	}
+}
