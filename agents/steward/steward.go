@@ -457,6 +457,14 @@ func (r *run) dispatch(ctx context.Context, st Subtask) (*trajectory.Subtask, *a
 			ck = Check{Reason: "the steward's check failed: " + err.Error()}
 			by = "steward"
 		}
+		if ck.OK && st.Answer != "" {
+			// A value is screen content and becomes part of a later
+			// staff's task, which that staff takes as the person's
+			// words: one that reads like instructions is not handed on.
+			if f := safety.DetectInjection(ck.Value); len(f) > 0 {
+				ck = Check{Reason: fmt.Sprintf("the %s found reads like instructions to the agent (%s: %q), not data; it is not handed to another app", st.Answer, f[0].Kind, f[0].Excerpt)}
+			}
+		}
 		at.OK, at.CheckedBy, at.Check = ck.OK, by, s.red.String(ck.Reason)
 		n = node()
 		n.Attempts = append(n.Attempts, at)
