@@ -37,6 +37,9 @@ type taskFile struct {
 	Dispatch []wantNode `yaml:"dispatch"`
 	Steward  []scripted `yaml:"steward"`
 	Steps    []scripted `yaml:"steps"`
+	// ScriptStaff are the replies after the steward's split (its first
+	// reply) when each staff writes its subtask as a script.
+	ScriptStaff []scripted `yaml:"script_staff"`
 }
 
 type wantNode struct {
@@ -158,15 +161,21 @@ func baseConfig(ph *simtest.Phone, s *llmtest.Server) agents.Config {
 	return agents.Config{Device: ph.Device, Model: s.Client(), Gate: &safety.Gate{Mode: safety.ModeApprove}}
 }
 
-// runSteward runs tf in steward mode and checks the phone, the dispatch
-// tree, the hand-over, each staff's memory and the run directories.
-func runSteward(t *testing.T, server string, tf taskFile) outcome {
+// runSteward runs tf in steward mode, the staff in staffMode, and checks
+// the phone, the dispatch tree, the hand-over, each staff's memory and the
+// run directories.
+func runSteward(t *testing.T, server string, tf taskFile, staffMode agents.Mode) outcome {
 	t.Helper()
 	ph := phoneFor(t, server, tf)
 	s := llmtest.NewServer(t)
-	script(s, tf.Steward)
+	if staffMode == agents.ModeScript {
+		script(s, tf.Steward[:1])
+		script(s, tf.ScriptStaff)
+	} else {
+		script(s, tf.Steward)
+	}
 	dir := filepath.Join(t.TempDir(), "run")
-	sw, err := steward.New(steward.Config{Agent: baseConfig(ph, s), Store: storeWithTips(t), Dir: dir})
+	sw, err := steward.New(steward.Config{Agent: baseConfig(ph, s), Store: storeWithTips(t), Dir: dir, StaffMode: staffMode})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +192,7 @@ func runSteward(t *testing.T, server string, tf taskFile) outcome {
 		}
 	}
 	checkTree(t, tf, res.Dispatch)
-	checkRunDir(t, dir, res)
+	checkRunDir(t, dir, res, staffMode)
 	checkStaffMemory(t, dir, res.Dispatch)
 	err = checks[tf.Name](state(t, ph), res.Result)
 	switch {
@@ -235,7 +244,7 @@ func checkTree(t *testing.T, tf taskFile, d trajectory.Dispatch) {
 }
 
 // checkRunDir validates the steward's run directory and each staff's.
-func checkRunDir(t *testing.T, dir string, res *steward.Result) {
+func checkRunDir(t *testing.T, dir string, res *steward.Result, staffMode agents.Mode) {
 	t.Helper()
 	run, steps, err := trajectory.Load(dir)
 	if err != nil {
@@ -271,7 +280,7 @@ func checkRunDir(t *testing.T, dir string, res *steward.Result) {
 				t.Errorf("%s: %v", a.Dir, err)
 				continue
 			}
-			if sr.Settings.Mode != agents.ModeSteps || sr.Totals.ModelCalls != a.ModelCalls {
+			if sr.Settings.Mode != staffMode || sr.Totals.ModelCalls != a.ModelCalls {
 				t.Errorf("%s: mode %q, %d calls (tree %d)", a.Dir, sr.Settings.Mode, sr.Totals.ModelCalls, a.ModelCalls)
 			}
 			validate(t, sub)
@@ -410,8 +419,8 @@ func TestStewardAgainstStepMode(t *testing.T) {
 	}
 	server := simtest.ADBServer(t)
 	type row struct {
-		task           string
-		steward, steps outcome
+		task                    string
+		steward, scripts, steps outcome
 	}
 	var rows []row
 	for _, tf := range tasks {
@@ -421,10 +430,14 @@ func TestStewardAgainstStepMode(t *testing.T) {
 		}
 		r := row{task: tf.Task}
 		t.Run(tf.Name, func(t *testing.T) {
-			r.steward = runSteward(t, server, tf)
+			r.steward = runSteward(t, server, tf, agents.ModeSteps)
+			r.scripts = runSteward(t, server, tf, agents.ModeScript)
 			r.steps = runSteps(t, server, tf)
 			if !r.steward.ok {
 				t.Errorf("steward mode failed: %s", r.steward.why)
+			}
+			if !r.scripts.ok {
+				t.Errorf("steward mode, staff in script mode, failed: %s", r.scripts.why)
 			}
 			if !r.steps.ok {
 				t.Errorf("step mode failed: %s", r.steps.why)
@@ -434,21 +447,28 @@ func TestStewardAgainstStepMode(t *testing.T) {
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].task < rows[j].task })
 	var b strings.Builder
-	b.WriteString("\n| cross-app task | steward: success, calls, prompt tokens, phone steps | step mode: success, calls, prompt tokens, steps |\n|---|---|---|\n")
-	var cs, cp, os1, os2, ts, tp int
+	b.WriteString("\n| cross-app task | steward: success, calls, prompt tokens, phone steps | steward, staff in script mode | step mode: success, calls, prompt tokens, steps |\n|---|---|---|---|\n")
+	var sum [3]outcome
+	var ok [3]int
 	for _, r := range rows {
-		fmt.Fprintf(&b, "| %s | %s | %s |\n", r.task, r.steward, r.steps)
-		cs += r.steward.calls
-		cp += r.steps.calls
-		ts += r.steward.tokens
-		tp += r.steps.tokens
-		if r.steward.ok {
-			os1++
-		}
-		if r.steps.ok {
-			os2++
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", r.task, r.steward, r.scripts, r.steps)
+		for k, o := range []outcome{r.steward, r.scripts, r.steps} {
+			sum[k].calls += o.calls
+			sum[k].tokens += o.tokens
+			ok[k] += b2i(o.ok)
 		}
 	}
-	fmt.Fprintf(&b, "| **all %d** | %d succeeded, %d calls, %d tokens | %d succeeded, %d calls, %d tokens |\n", len(rows), os1, cs, ts, os2, cp, tp)
+	fmt.Fprintf(&b, "| **all %d** |", len(rows))
+	for k := range sum {
+		fmt.Fprintf(&b, " %d succeeded, %d calls, %d tokens |", ok[k], sum[k].calls, sum[k].tokens)
+	}
+	b.WriteString("\n")
 	t.Log(b.String())
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -595,6 +595,11 @@ func (r *run) check(ctx context.Context, st Subtask, sent string, res *agents.Re
 	if st.Answer == "" {
 		why := "the staff's run ended in a verified success"
 		if v := res.Verification; v != nil {
+			if v.By == "unchecked" {
+				// The agents accept a completion no verifier could judge;
+				// the tree says so rather than "verified".
+				why = "the staff's run ended in success, unchecked"
+			}
 			why += " (" + v.By + ": " + v.Reason + ")"
 		}
 		return Check{OK: true, Reason: why}, "rule", nil
