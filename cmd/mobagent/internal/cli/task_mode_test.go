@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -164,5 +165,32 @@ func TestTaskStewardScriptStaff(t *testing.T) {
 	staff, _, err := trajectory.Load(filepath.Join(dir, run.Dispatch.Subtasks[0].Attempts[0].Dir))
 	if err != nil || staff.Settings.Mode != agents.ModeScript {
 		t.Errorf("the staff's run.json: %v, mode %q", err, staff.Settings.Mode)
+	}
+}
+
+// Ctrl-C while a staff works: exit 130, and the steward's run directory
+// says interrupted, with the subtask that was running in its tree.
+func TestTaskStewardInterrupted(t *testing.T) {
+	pa, _ := phoneArgs(t)
+	s := llmtest.NewServer(t)
+	scriptReply(s, "steward", `{"thought": "Only Settings is needed.", "subtasks": [{"app": "Settings", "task": "Turn on Bluetooth.", "answer": ""}]}`, "Apps on the phone:")
+	ctx, cancel := context.WithCancel(context.Background())
+	ctrlC := llmtest.Match("the person presses Ctrl-C", func(*llmtest.Request) bool { cancel(); return true })
+	s.Reply(faultPlan).When(llmtest.SystemContains("You are the planner "), ctrlC)
+	dir := filepath.Join(t.TempDir(), "run")
+	io, _, _ := testStreams()
+	opts := &TaskOptions{IO: io, Instruction: "Turn on Bluetooth", Mode: "steward", Out: dir, MaxSteps: 10, Confirm: "approve", NoMemory: true,
+		Perception: perceptionFlags{OCR: "off"}, Model: "openai-compatible:" + llmtest.DefaultModel, BaseURL: s.URL}
+	opts.Server, opts.Device = pa[1], pa[3]
+	err := taskRun(ctx, opts)
+	if code := exitCode(err); code != ExitInterrupted {
+		t.Fatalf("exit %d (%v), want 130", code, err)
+	}
+	run, _, err := trajectory.Load(dir)
+	if err != nil || run.Outcome != agents.OutcomeInterrupted || run.Status != trajectory.StatusFinished || run.Dispatch == nil || len(run.Dispatch.Subtasks) != 1 {
+		t.Fatalf("run %+v, %v", run, err)
+	}
+	if st := run.Dispatch.Subtasks[0]; st.Status != "failed" || len(st.Attempts) != 1 || st.Attempts[0].Outcome != agents.OutcomeInterrupted {
+		t.Errorf("the subtask: %+v", st)
 	}
 }
