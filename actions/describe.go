@@ -104,6 +104,8 @@ func Describe(a Action, s *perception.Screen) string {
 		return "refuse: " + Excerpt(v.Reason, 120)
 	case RunShortcut:
 		return "run shortcut " + v.Name
+	case ADB:
+		return "call API " + strconv.Quote(Excerpt(v.Command, 120))
 	case nil:
 		return "no action"
 	}

@@ -33,6 +33,7 @@ var aliases = map[string]string{
 	"refuse": "refuse", "decline": "refuse", "reject": "refuse",
 	"open_app": "open_app", "open": "open_app", "launch": "open_app", "launch_app": "open_app", "start_app": "open_app", "open_application": "open_app", "awake": "open_app",
 	"run_shortcut": "run_shortcut", "shortcut": "run_shortcut",
+	"adb": "adb", "adb_command": "adb", "adb_shell": "adb", "api": "adb", "api_call": "adb", "call_adb": "adb",
 	"do":                  "do",   // AutoGLM: do(action="Tap", element=[x,y])
 	"print_assert_result": "done", // Midscene's closing assertion
 }
@@ -482,6 +483,19 @@ func fromCallAction(name string, pos []any, kw map[string]any, o ParseOptions, f
 			return nil, badArg(string(KindOpenApp), "no app named", `write {"action":"open_app","app":"Settings"}`)
 		}
 		return OpenApp{App: app}, nil
+	case "adb":
+		cmd, ok := a.str("command", "cmd", "adb_command", "api", "text", "value")
+		if !ok && len(pos) > 0 {
+			cmd, _ = pos[0].(string)
+		}
+		cmd = strings.TrimSpace(cmd)
+		if cmd == "" {
+			return nil, badArg(string(KindADB), "no command", `write {"action":"adb","command":"adb shell am start -n PACKAGE/ACTIVITY"}`)
+		}
+		if !strings.HasPrefix(cmd, "adb ") && nn == "adb_shell" {
+			cmd = "adb shell " + cmd
+		}
+		return ADB{Command: cmd}, nil
 	case "run_shortcut":
 		rs := RunShortcut{}
 		rs.Name, _ = a.str("name", "shortcut", "shortcut_name")

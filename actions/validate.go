@@ -161,6 +161,10 @@ func Validate(a Action, s *perception.Screen) error {
 		if v.Name == "" {
 			return bad("name", "no shortcut name")
 		}
+	case ADB:
+		if _, err := ParseADBCommand(v.Command); err != nil {
+			return bad("command", "%v", err)
+		}
 	case nil:
 		return &ValidationError{Field: "action", Reason: "no action"}
 	default:

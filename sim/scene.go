@@ -206,7 +206,7 @@ func (p *Phone) dumpXML() []byte {
 	b.WriteString("<?xml version='1.0' encoding='UTF-8' standalone='yes' ?><hierarchy rotation=\"0\">")
 	writeNode(&b, win, 0, image.Rect(0, 0, p.cfg.Width, p.cfg.Height))
 	b.WriteString("</hierarchy>")
-	return []byte(b.String())
+	return p.vendorDump([]byte(b.String()))
 }
 
 // dumpable reports whether a node appears in a dump: visible and not pixels
