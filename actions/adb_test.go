@@ -21,7 +21,7 @@ func TestParseADBCommand(t *testing.T) {
 		{`adb shell input text a\ b`, []string{"input", "text", "a b"}, ""},
 		{`adb  shell   settings put system screen_brightness 200 `, []string{"settings", "put", "system", "screen_brightness", "200"}, ""},
 		{`adb shell am start -a android.intent.action.GET_CONTENT -t */*`, []string{"am", "start", "-a", "android.intent.action.GET_CONTENT", "-t", "*/*"}, ""},
-		{`adb shell echo '$(touch /sdcard/x); `+"`id`"+`'`, []string{"echo", "$(touch /sdcard/x); `id`"}, ""},
+		{`adb shell echo '$(touch /sdcard/x); ` + "`id`" + `'`, []string{"echo", "$(touch /sdcard/x); `id`"}, ""},
 		{`adb shell am start "" x`, []string{"am", "start", "", "x"}, ""},
 		// shell syntax is refused, not run
 		{`adb shell am start -a android.intent.action.SET_ALARM --ei android.intent.extra.alarm.HOUR <x>`, nil, `'<'`},
