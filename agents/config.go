@@ -126,6 +126,12 @@ type Config struct {
 	// Secrets' redactor, or a fresh one.
 	Redactor *safety.Redactor
 
+	// APIs are API calls the decision role may make with the adb action
+	// (actions.ADB) beside the GUI actions, as Mobile-Bench's agents call
+	// apps; none means the action is not offered. An API call goes through
+	// the gate and the executor like any action.
+	APIs []API
+
 	Limits    Limits
 	Observers []Observer
 	Logger    *slog.Logger

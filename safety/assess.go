@@ -103,6 +103,8 @@ func Assess(ctx context.Context, c Context) Assessment {
 		r.assessKey(a)
 	case actions.RunShortcut:
 		r.assessShortcut(a)
+	case actions.ADB:
+		r.assessADB(a)
 	}
 	tr := c.Taint
 	if tr == nil && c.Screen != nil {
@@ -967,6 +969,8 @@ func Describe(a actions.Action, target *perception.Element, app string) string {
 		return "refuse: " + actions.Excerpt(a.Reason, 80)
 	case actions.RunShortcut:
 		return "run the shortcut “" + a.Name + "”" + in
+	case actions.ADB:
+		return "run the API call “" + actions.Excerpt(a.Command, 100) + "”"
 	case nil:
 		return "no action"
 	}
