@@ -64,18 +64,22 @@ func (r *resolved) assessADB(a actions.ADB) {
 	case "input":
 		if arg(1) == "text" {
 			r.typed = strings.Join(argv[2:], " ")
-			r.checkOutgoing(r.typed, "the typed text")
+			r.checkTyped(r.typed, "the typed text")
 		}
 	case "am":
 		var action string
-		var texts []string
+		var bodies, others []string
 		for i := 1; i < len(argv); i++ {
 			switch argv[i] {
 			case "-a":
 				action = arg(i + 1)
 				i++
 			case "-e", "--es":
-				texts = append(texts, arg(i+2))
+				if messageExtras[strings.ToLower(arg(i+1))] {
+					bodies = append(bodies, arg(i+2))
+				} else {
+					others = append(others, arg(i+2))
+				}
 				i += 2
 			}
 		}
@@ -85,9 +89,35 @@ func (r *resolved) assessADB(a actions.ADB) {
 		case "android.intent.action.DELETE", "android.intent.action.UNINSTALL_PACKAGE":
 			r.add(CategoryDestructive, SeverityHigh, "the command asks to uninstall an app", ev)
 		}
-		if len(texts) > 0 {
-			r.typed = strings.Join(texts, "\n")
-			r.checkOutgoing(r.typed, "the text the command passes to the app")
+		r.typed = strings.Join(append(append([]string(nil), bodies...), others...), "\n")
+		if len(bodies) > 0 {
+			r.checkOutgoing(strings.Join(bodies, "\n"), "the message the command drafts")
 		}
+		if len(others) > 0 {
+			r.checkTyped(strings.Join(others, "\n"), "the text the command passes to the app")
+		}
+	}
+}
+
+// messageExtras are the string extras that carry a message's text (an SMS
+// body, a share's text): checked as outgoing text. Other extras (a title,
+// a time) are checked for harmful content and injections only, since a
+// date is not a phone number anyone is sent.
+var messageExtras = map[string]bool{
+	"sms_body": true, "android.intent.extra.text": true, "android.intent.extra.subject": true, "android.intent.extra.html_text": true,
+	"text": true, "body": true, "message": true, "content": true, "msg": true,
+}
+
+// checkTyped checks text an app is given, outside a message, for harmful
+// content and instructions aimed at an agent.
+func (r *resolved) checkTyped(text, what string) {
+	if strings.TrimSpace(text) == "" {
+		return
+	}
+	for _, h := range findHarmful(text) {
+		r.add(CategoryHarmful, h.severity, fmt.Sprintf("%s contains %s: “%s”", what, h.describe(), actions.Excerpt(h.excerpt, 60)), "matched "+h.kind)
+	}
+	if fs := DetectInjection(text); len(fs) > 0 {
+		r.add(CategoryInjection, SeverityHigh, fmt.Sprintf("%s carries instructions aimed at an AI agent (%s), probably copied from untrusted content", what, findingKinds(fs)), fs[0].Excerpt)
 	}
 }
