@@ -158,3 +158,20 @@ func (e *Executor) runADB(ctx context.Context, a ADB, res *Result) error {
 	}
 	return e.call(res, "shell", detail, nil)
 }
+
+// callADB reads an API call: the command line, under the names models give
+// it; adb_shell may leave out the "adb shell" prefix.
+func callADB(op, nn string, a args, pos []any, kw map[string]any, o ParseOptions, hint Space) (Action, error) {
+	cmd, ok := a.str("command", "cmd", "adb_command", "api", "text", "value")
+	if !ok && len(pos) > 0 {
+		cmd, _ = pos[0].(string)
+	}
+	cmd = strings.TrimSpace(cmd)
+	if cmd == "" {
+		return nil, badArg(string(KindADB), "no command", `write {"action":"adb","command":"adb shell am start -n PACKAGE/ACTIVITY"}`)
+	}
+	if !strings.HasPrefix(cmd, "adb ") && nn == "adb_shell" {
+		cmd = "adb shell " + cmd
+	}
+	return ADB{Command: cmd}, nil
+}

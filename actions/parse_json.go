@@ -2,9 +2,9 @@ package actions
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -143,7 +143,7 @@ func objectAction(m map[string]any, o ParseOptions, depth int) (Action, string, 
 		}
 	}
 	if name == "" && len(m) <= 2 {
-		for _, k := range sortedKeys(m) { // {"tap": {"element": 5}} or {"tap": 5}
+		for _, k := range slices.Sorted(maps.Keys(m)) { // {"tap": {"element": 5}} or {"tap": 5}
 			if !knownName(k) || (k == "type" && typed) {
 				continue
 			}
@@ -242,15 +242,6 @@ func hasAny(m map[string]any, keys ...string) bool {
 		}
 	}
 	return false
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func firstMap(m map[string]any, keys ...string) map[string]any {

@@ -303,96 +303,13 @@ func fromCallAction(name string, pos []any, kw map[string]any, o ParseOptions, f
 	}
 	switch op {
 	case "tap", "long_press":
-		t, err := target(op, a, o, hint)
-		if err != nil {
-			return nil, err
-		}
-		if op == "tap" {
-			return Tap{Target: t}, nil
-		}
-		lp := LongPress{Target: t}
-		if d, ok := a.num("duration_ms", "ms"); ok {
-			lp.Duration = time.Duration(d) * time.Millisecond
-		} else if v, ok := a.get("duration", "seconds", "time"); ok {
-			lp.Duration, _ = toSeconds(v)
-		}
-		return lp, nil
+		return callTouch(op, nn, a, pos, kw, o, hint)
 	case "swipe", "scroll", "drag":
 		return swipe(op, a, o, hint)
 	case "type", "replace_text", "append_text":
-		t := Type{Clear: op == "replace_text"}
-		if s, ok := a.str(textKeys...); ok {
-			t.Text = s
-		}
-		if s, ok := a.str("secret"); ok {
-			t.Secret = s
-		}
-		if v, ok := a.get(elementKeys...); ok {
-			id, isNum, err := o.element(v)
-			if err != nil {
-				return nil, err
-			}
-			if isNum {
-				t.Element = id
-			}
-		}
-		switch len(pos) {
-		case 1:
-			if s, ok := pos[0].(string); ok && t.Text == "" {
-				t.Text = s
-			}
-		case 2:
-			if id, isNum, err := o.element(pos[0]); isNum {
-				if err != nil {
-					return nil, err
-				}
-				t.Element = id
-				t.Text, _ = pos[1].(string)
-				if t.Text == "" {
-					if f, ok := pos[1].(float64); ok {
-						t.Text = strconv.FormatFloat(f, 'f', -1, 64)
-					}
-				}
-			} else if s, ok := pos[0].(string); ok {
-				t.Text = s
-				t.Element, _, _ = o.element(pos[1])
-			}
-		}
-		t.Submit = a.boolean("submit", "enter", "press_enter", "then_enter")
-		t.Clear = t.Clear || a.boolean("clear", "replace", "clear_first")
-		if mode, ok := a.str("mode"); ok && strings.EqualFold(mode, "replace") { // Midscene
-			t.Clear = true
-		}
-		if strings.HasSuffix(t.Text, "\n") { // UI-TARS submits with a trailing newline
-			t.Text = strings.TrimRight(t.Text, "\n")
-			t.Submit = true
-		}
-		if t.Text == "" && t.Secret == "" {
-			return nil, badArg(string(KindType), "no text to type", `give the text, as in {"action":"type","text":"hello","element":3}`)
-		}
-		return t, nil
+		return callType(op, nn, a, pos, kw, o, hint)
 	case "button":
-		k := ""
-		if s, ok := a.str("key", "button", "name", "keycode", "keyname", "text", "value"); ok {
-			k = s
-		} else if len(pos) > 0 {
-			if s, ok := pos[0].(string); ok {
-				k = s
-			} else if id, isNum, err := o.element(pos[0]); isNum && nn == "press" { // press(5) taps
-				if err != nil {
-					return nil, err
-				}
-				return Tap{Target: Target{Element: id}}, nil
-			}
-		}
-		if mapped, ok := o.Dialect.keyName(k); ok {
-			k = mapped
-		}
-		key, ok := ParseKey(k)
-		if !ok {
-			return nil, badArg("key", fmt.Sprintf("unknown key %q", k), "use back, home, enter or app_switch")
-		}
-		return Key{Key: key}, nil
+		return callKey(op, nn, a, pos, kw, o, hint)
 	case "enter":
 		return Key{Key: device.KeyEnter}, nil
 	case "back":
@@ -402,118 +319,235 @@ func fromCallAction(name string, pos []any, kw map[string]any, o ParseOptions, f
 	case "app_switch":
 		return Key{Key: device.KeyAppSwitch}, nil
 	case "wait":
-		w := Wait{}
-		if d, ok := a.num("duration_ms", "ms", "milliseconds"); ok {
-			w.Duration = time.Duration(d) * time.Millisecond
-		} else if v, ok := a.get("seconds", "duration", "time", "secs", "s"); ok {
-			w.Duration, _ = toSeconds(v)
-		} else if len(pos) > 0 {
-			w.Duration, _ = toSeconds(pos[0])
-		}
-		return w, nil
+		return callWait(op, nn, a, pos, kw, o, hint)
 	case "done", "answer", "terminate", "fail":
-		d := Done{Status: StatusSuccess}
-		if op == "fail" {
-			d.Status = StatusInfeasible
-		}
-		if nn == "print_assert_result" { // {"condition": ..., "thought": ..., "result": true}
-			d.Answer, _ = a.str("thought", "condition")
-			if r, isBool := kw["result"].(bool); isBool && !r {
-				d.Status = StatusInfeasible
-			}
-			return d, nil
-		}
-		if s, ok := a.str("answer", "result", "content", "text", "message", "response", "output", "summary", "reason"); ok {
-			d.Answer = s
-		} else if len(pos) > 0 {
-			if s, ok := pos[0].(string); ok {
-				if st, ok := parseStatus(s); ok && op == "terminate" {
-					d.Status = st
-				} else {
-					d.Answer = s
-				}
-			}
-		}
-		if s, ok := a.str("status", "goal_status", "outcome"); ok {
-			st, ok := parseStatus(s)
-			if !ok {
-				return nil, badArg(string(KindDone), fmt.Sprintf("unknown status %q", s), `use "success" or "infeasible"`)
-			}
-			d.Status = st
-		}
-		if v, ok := a.get("success"); ok {
-			if b, isBool := v.(bool); isBool && !b {
-				d.Status = StatusInfeasible
-			}
-		}
-		return d, nil
+		return callDone(op, nn, a, pos, kw, o, hint)
 	case "ask_user", "ask_consent":
-		q := AskUser{Consent: op == "ask_consent" || a.boolean("consent")}
-		if s, ok := a.str("question", "text", "message", "content", "query", "prompt"); ok {
-			q.Question = s
-		} else if len(pos) > 0 {
-			q.Question, _ = pos[0].(string)
-		}
-		switch {
-		case q.Question != "" || q.Consent:
-		case nn == "call_user" || nn == "take_over" || nn == "interact":
-			// The question is the model's thought; ParseWith fills it.
-		default:
-			return nil, badArg(string(KindAskUser), "no question", `write {"action":"ask_user","question":"..."}`)
-		}
-		return q, nil
+		return callAsk(op, nn, a, pos, kw, o, hint)
 	case "refuse":
-		r := Refuse{}
-		if s, ok := a.str("reason", "text", "message", "content", "explanation"); ok {
-			r.Reason = s
-		} else if len(pos) > 0 {
-			r.Reason, _ = pos[0].(string)
-		}
-		return r, nil
+		return callRefuse(op, nn, a, pos, kw, o, hint)
 	case "open_app":
-		app, ok := a.str("app", "app_name", "name", "package", "package_name", "application", "text", "target", "url", "value")
-		if app == "None" { // CogAgent: LAUNCH(app='None', url='baidu.com')
-			app, ok = a.str("url")
-		}
-		if !ok && len(pos) > 0 {
-			app, _ = pos[0].(string)
-		}
-		app = strings.TrimSpace(app)
-		if app == "" {
-			return nil, badArg(string(KindOpenApp), "no app named", `write {"action":"open_app","app":"Settings"}`)
-		}
-		return OpenApp{App: app}, nil
+		return callOpenApp(op, nn, a, pos, kw, o, hint)
 	case "adb":
-		cmd, ok := a.str("command", "cmd", "adb_command", "api", "text", "value")
-		if !ok && len(pos) > 0 {
-			cmd, _ = pos[0].(string)
-		}
-		cmd = strings.TrimSpace(cmd)
-		if cmd == "" {
-			return nil, badArg(string(KindADB), "no command", `write {"action":"adb","command":"adb shell am start -n PACKAGE/ACTIVITY"}`)
-		}
-		if !strings.HasPrefix(cmd, "adb ") && nn == "adb_shell" {
-			cmd = "adb shell " + cmd
-		}
-		return ADB{Command: cmd}, nil
+		return callADB(op, nn, a, pos, kw, o, hint)
 	case "run_shortcut":
-		rs := RunShortcut{}
-		rs.Name, _ = a.str("name", "shortcut", "shortcut_name")
-		if rs.Name == "" && len(pos) > 0 {
-			rs.Name, _ = pos[0].(string)
-		}
-		if rs.Name == "" {
-			return nil, badArg(string(KindRunShortcut), "no shortcut name", `write {"action":"run_shortcut","name":"...","args":{}}`)
-		}
-		if m, ok := kw["args"].(map[string]any); ok {
-			rs.Args = map[string]string{}
-			for k, v := range m {
-				rs.Args[k] = fmt.Sprint(v)
-			}
-		}
-		return rs, nil
+		return callShortcut(op, nn, a, pos, kw, o, hint)
 	}
 	return nil, &ParseError{Reason: fmt.Sprintf("unknown action %q", name), Fix: actionFix, Err: ErrUnknownAction}
+}
+
+// callTouch reads a tap or a long press.
+func callTouch(op, nn string, a args, pos []any, kw map[string]any, o ParseOptions, hint Space) (Action, error) {
+	t, err := target(op, a, o, hint)
+	if err != nil {
+		return nil, err
+	}
+	if op == "tap" {
+		return Tap{Target: t}, nil
+	}
+	lp := LongPress{Target: t}
+	if d, ok := a.num("duration_ms", "ms"); ok {
+		lp.Duration = time.Duration(d) * time.Millisecond
+	} else if v, ok := a.get("duration", "seconds", "time"); ok {
+		lp.Duration, _ = toSeconds(v)
+	}
+	return lp, nil
+}
+
+// callType reads typing.
+func callType(op, nn string, a args, pos []any, kw map[string]any, o ParseOptions, hint Space) (Action, error) {
+	t := Type{Clear: op == "replace_text"}
+	if s, ok := a.str(textKeys...); ok {
+		t.Text = s
+	}
+	if s, ok := a.str("secret"); ok {
+		t.Secret = s
+	}
+	if v, ok := a.get(elementKeys...); ok {
+		id, isNum, err := o.element(v)
+		if err != nil {
+			return nil, err
+		}
+		if isNum {
+			t.Element = id
+		}
+	}
+	switch len(pos) {
+	case 1:
+		if s, ok := pos[0].(string); ok && t.Text == "" {
+			t.Text = s
+		}
+	case 2:
+		if id, isNum, err := o.element(pos[0]); isNum {
+			if err != nil {
+				return nil, err
+			}
+			t.Element = id
+			t.Text, _ = pos[1].(string)
+			if t.Text == "" {
+				if f, ok := pos[1].(float64); ok {
+					t.Text = strconv.FormatFloat(f, 'f', -1, 64)
+				}
+			}
+		} else if s, ok := pos[0].(string); ok {
+			t.Text = s
+			t.Element, _, _ = o.element(pos[1])
+		}
+	}
+	t.Submit = a.boolean("submit", "enter", "press_enter", "then_enter")
+	t.Clear = t.Clear || a.boolean("clear", "replace", "clear_first")
+	if mode, ok := a.str("mode"); ok && strings.EqualFold(mode, "replace") { // Midscene
+		t.Clear = true
+	}
+	if strings.HasSuffix(t.Text, "\n") { // UI-TARS submits with a trailing newline
+		t.Text = strings.TrimRight(t.Text, "\n")
+		t.Submit = true
+	}
+	if t.Text == "" && t.Secret == "" {
+		return nil, badArg(string(KindType), "no text to type", `give the text, as in {"action":"type","text":"hello","element":3}`)
+	}
+	return t, nil
+}
+
+// callKey reads a key press (press(5) taps element 5).
+func callKey(op, nn string, a args, pos []any, kw map[string]any, o ParseOptions, hint Space) (Action, error) {
+	k := ""
+	if s, ok := a.str("key", "button", "name", "keycode", "keyname", "text", "value"); ok {
+		k = s
+	} else if len(pos) > 0 {
+		if s, ok := pos[0].(string); ok {
+			k = s
+		} else if id, isNum, err := o.element(pos[0]); isNum && nn == "press" { // press(5) taps
+			if err != nil {
+				return nil, err
+			}
+			return Tap{Target: Target{Element: id}}, nil
+		}
+	}
+	if mapped, ok := o.Dialect.keyName(k); ok {
+		k = mapped
+	}
+	key, ok := ParseKey(k)
+	if !ok {
+		return nil, badArg("key", fmt.Sprintf("unknown key %q", k), "use back, home, enter or app_switch")
+	}
+	return Key{Key: key}, nil
+}
+
+// callWait reads waiting.
+func callWait(op, nn string, a args, pos []any, kw map[string]any, o ParseOptions, hint Space) (Action, error) {
+	w := Wait{}
+	if d, ok := a.num("duration_ms", "ms", "milliseconds"); ok {
+		w.Duration = time.Duration(d) * time.Millisecond
+	} else if v, ok := a.get("seconds", "duration", "time", "secs", "s"); ok {
+		w.Duration, _ = toSeconds(v)
+	} else if len(pos) > 0 {
+		w.Duration, _ = toSeconds(pos[0])
+	}
+	return w, nil
+}
+
+// callDone reads finishing, with an answer or a status.
+func callDone(op, nn string, a args, pos []any, kw map[string]any, o ParseOptions, hint Space) (Action, error) {
+	d := Done{Status: StatusSuccess}
+	if op == "fail" {
+		d.Status = StatusInfeasible
+	}
+	if nn == "print_assert_result" { // {"condition": ..., "thought": ..., "result": true}
+		d.Answer, _ = a.str("thought", "condition")
+		if r, isBool := kw["result"].(bool); isBool && !r {
+			d.Status = StatusInfeasible
+		}
+		return d, nil
+	}
+	if s, ok := a.str("answer", "result", "content", "text", "message", "response", "output", "summary", "reason"); ok {
+		d.Answer = s
+	} else if len(pos) > 0 {
+		if s, ok := pos[0].(string); ok {
+			if st, ok := parseStatus(s); ok && op == "terminate" {
+				d.Status = st
+			} else {
+				d.Answer = s
+			}
+		}
+	}
+	if s, ok := a.str("status", "goal_status", "outcome"); ok {
+		st, ok := parseStatus(s)
+		if !ok {
+			return nil, badArg(string(KindDone), fmt.Sprintf("unknown status %q", s), `use "success" or "infeasible"`)
+		}
+		d.Status = st
+	}
+	if v, ok := a.get("success"); ok {
+		if b, isBool := v.(bool); isBool && !b {
+			d.Status = StatusInfeasible
+		}
+	}
+	return d, nil
+}
+
+// callAsk reads a question to the person.
+func callAsk(op, nn string, a args, pos []any, kw map[string]any, o ParseOptions, hint Space) (Action, error) {
+	q := AskUser{Consent: op == "ask_consent" || a.boolean("consent")}
+	if s, ok := a.str("question", "text", "message", "content", "query", "prompt"); ok {
+		q.Question = s
+	} else if len(pos) > 0 {
+		q.Question, _ = pos[0].(string)
+	}
+	switch {
+	case q.Question != "" || q.Consent:
+	case nn == "call_user" || nn == "take_over" || nn == "interact":
+		// The question is the model's thought; ParseWith fills it.
+	default:
+		return nil, badArg(string(KindAskUser), "no question", `write {"action":"ask_user","question":"..."}`)
+	}
+	return q, nil
+}
+
+// callRefuse reads refusing.
+func callRefuse(op, nn string, a args, pos []any, kw map[string]any, o ParseOptions, hint Space) (Action, error) {
+	r := Refuse{}
+	if s, ok := a.str("reason", "text", "message", "content", "explanation"); ok {
+		r.Reason = s
+	} else if len(pos) > 0 {
+		r.Reason, _ = pos[0].(string)
+	}
+	return r, nil
+}
+
+// callOpenApp reads opening an app.
+func callOpenApp(op, nn string, a args, pos []any, kw map[string]any, o ParseOptions, hint Space) (Action, error) {
+	app, ok := a.str("app", "app_name", "name", "package", "package_name", "application", "text", "target", "url", "value")
+	if app == "None" { // CogAgent: LAUNCH(app='None', url='baidu.com')
+		app, ok = a.str("url")
+	}
+	if !ok && len(pos) > 0 {
+		app, _ = pos[0].(string)
+	}
+	app = strings.TrimSpace(app)
+	if app == "" {
+		return nil, badArg(string(KindOpenApp), "no app named", `write {"action":"open_app","app":"Settings"}`)
+	}
+	return OpenApp{App: app}, nil
+}
+
+// callShortcut reads running a shortcut.
+func callShortcut(op, nn string, a args, pos []any, kw map[string]any, o ParseOptions, hint Space) (Action, error) {
+	rs := RunShortcut{}
+	rs.Name, _ = a.str("name", "shortcut", "shortcut_name")
+	if rs.Name == "" && len(pos) > 0 {
+		rs.Name, _ = pos[0].(string)
+	}
+	if rs.Name == "" {
+		return nil, badArg(string(KindRunShortcut), "no shortcut name", `write {"action":"run_shortcut","name":"...","args":{}}`)
+	}
+	if m, ok := kw["args"].(map[string]any); ok {
+		rs.Args = map[string]string{}
+		for k, v := range m {
+			rs.Args[k] = fmt.Sprint(v)
+		}
+	}
+	return rs, nil
 }
 
 // keyName maps a key name particular to the dialect ("Return" is Enter for

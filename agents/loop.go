@@ -69,82 +69,21 @@ func (r *run) loop(ctx context.Context) (*Result, error) {
 // observation, or why the run stops. It fills st, the step's record.
 func (r *run) step(ctx context.Context, st *Step, obs Observation) (Observation, *StopError) {
 	a := r.a
-
-	// The person's instructions given since the last step.
-	if ins := a.instructions(); len(ins) > 0 {
-		for i, in := range ins {
-			ins[i] = a.red.String(in)
-		}
-		st.Instructions = ins
-		r.prog.instruct(ins)
-	}
-
-	// Recall: tips and shortcuts from memory, for the planner and the
-	// decision.
+	r.takeInstructions(st)
 	t0 := a.now()
 	rec := r.recall(ctx, obs)
 	st.Timings.Recall = format.Ms(a.now().Sub(t0))
-
-	// Plan, when the plan is missing or must be revised.
-	if r.prog.needsPlan() {
-		out, err := r.plan(ctx, st, obs, rec)
-		if err != nil {
-			return obs, r.failed(ctx, st, "planning", err)
-		}
-		if out.Finished {
-			return obs, r.claimDone(ctx, st, obs, nil, out.Answer, "the planner found the task complete")
-		}
+	if ended, stop := r.planIfNeeded(ctx, st, obs, rec); ended {
+		return obs, stop
 	}
 	st.Subgoal = a.red.String(r.prog.plan.Subgoal())
-
-	// Decide.
-	dec, err := r.decide(ctx, st, obs, rec)
-	if err != nil {
-		return obs, r.failed(ctx, st, "deciding", err)
+	dec, ended, stop := r.decideAction(ctx, st, obs, rec)
+	if ended {
+		return obs, stop
 	}
-	switch v := dec.Action.(type) {
-	case actions.Done:
-		r.res.Answer = a.red.String(v.Answer)
-		if v.Status == actions.StatusInfeasible {
-			return obs, &StopError{Outcome: OutcomeInfeasible, Step: st.Index, Reason: "the agent found the task cannot be done: " + r.res.Answer}
-		}
-		return obs, r.claimDone(ctx, st, obs, &dec, v.Answer, "the agent reported the task done")
-	case actions.Refuse:
-		return obs, &StopError{Outcome: OutcomeRefused, Step: st.Index, Reason: "the agent refused: " + a.red.String(v.Reason)}
-	case actions.AskUser:
-		return obs, r.ask(ctx, st, v)
+	if blocked, stop := r.gateAction(ctx, st, dec.Action, obs); blocked {
+		return obs, stop
 	}
-
-	// Validate, then the gate. An invalid action gets one repair: the
-	// decision chooses again on the same screen, told why.
-	if err := r.validate(st, dec.Action, obs); err != nil {
-		st.Repair = st.ActionText + ": " + a.red.String(err.Error())
-		r.repair = fmt.Sprintf("your action (%s) was not valid on this screen: %v; choose again", st.ActionText, err)
-		dec, err = r.decide(ctx, st, obs, rec)
-		r.repair = ""
-		if err != nil {
-			return obs, r.failed(ctx, st, "deciding again after an invalid action", err)
-		}
-		if _, ok := dec.Action.(actions.Done); ok {
-			return obs, r.failed(ctx, st, "deciding again after an invalid action", errors.New("it gave done instead of a valid action"))
-		}
-		if err := r.validate(st, dec.Action, obs); err != nil {
-			return obs, r.failed(ctx, st, "the action is invalid", err)
-		}
-	}
-	gd, err := r.check(ctx, st, dec.Action, obs)
-	st.Gate = &gd
-	if gd.Interrupted || (ctx.Err() != nil && !gd.Allowed()) {
-		return obs, r.interrupted(ctx, st, "waiting for confirmation")
-	}
-	if err != nil && !gd.Allowed() {
-		return obs, r.failed(ctx, st, "the safety gate", err)
-	}
-	if !gd.Allowed() {
-		return obs, r.failed(ctx, st, "the safety gate did not allow "+st.ActionText, fmt.Errorf("%s", gd.Reason))
-	}
-
-	// Execute.
 	res, xerr := r.execute(ctx, st, dec.Action, obs)
 	if ctx.Err() != nil {
 		return obs, r.interrupted(ctx, st, "acting")
@@ -152,7 +91,6 @@ func (r *run) step(ctx context.Context, st *Step, obs Observation) (Observation,
 	if unavailable(xerr) != nil {
 		return obs, r.failed(ctx, st, "acting", xerr)
 	}
-
 	// Verify: what the action did (observe the new screen, compare,
 	// reflect; go back from a wrong page).
 	v, err := r.verify(ctx, st, obs, dec, res, xerr)
@@ -162,12 +100,109 @@ func (r *run) step(ctx context.Context, st *Step, obs Observation) (Observation,
 	if v.interrupted {
 		return v.after, r.interrupted(ctx, st, "reflecting")
 	}
+	r.learnStep(ctx, st, obs, dec, v, xerr)
+	return v.after, nil
+}
 
-	// Learn: notes, progress, failures, being stuck.
-	t0 = a.now()
+// takeInstructions moves the person's instructions given since the last
+// step into the step and the progress.
+func (r *run) takeInstructions(st *Step) {
+	ins := r.a.instructions()
+	if len(ins) == 0 {
+		return
+	}
+	for i, in := range ins {
+		ins[i] = r.a.red.String(in)
+	}
+	st.Instructions = ins
+	r.prog.instruct(ins)
+}
+
+// planIfNeeded asks the planner when the plan is missing or must be
+// revised. ended says the step ends here: the planning failed, or the
+// planner found the task complete (stop is then the claim's verdict, nil
+// when the claim did not hold and the run goes on).
+func (r *run) planIfNeeded(ctx context.Context, st *Step, obs Observation, rec Recall) (ended bool, stop *StopError) {
+	if !r.prog.needsPlan() {
+		return false, nil
+	}
+	out, err := r.plan(ctx, st, obs, rec)
+	if err != nil {
+		return true, r.failed(ctx, st, "planning", err)
+	}
+	if out.Finished {
+		return true, r.claimDone(ctx, st, obs, nil, out.Answer, "the planner found the task complete")
+	}
+	return false, nil
+}
+
+// decideAction asks for the step's action. An action that ends the run
+// (done, refuse) or the step (ask_user) is handled here, with ended set;
+// an invalid one gets one repair: the decision chooses again on the same
+// screen, told why.
+func (r *run) decideAction(ctx context.Context, st *Step, obs Observation, rec Recall) (dec DecideOutput, ended bool, stop *StopError) {
+	a := r.a
+	dec, err := r.decide(ctx, st, obs, rec)
+	if err != nil {
+		return dec, true, r.failed(ctx, st, "deciding", err)
+	}
+	switch v := dec.Action.(type) {
+	case actions.Done:
+		r.res.Answer = a.red.String(v.Answer)
+		if v.Status == actions.StatusInfeasible {
+			return dec, true, &StopError{Outcome: OutcomeInfeasible, Step: st.Index, Reason: "the agent found the task cannot be done: " + r.res.Answer}
+		}
+		return dec, true, r.claimDone(ctx, st, obs, &dec, v.Answer, "the agent reported the task done")
+	case actions.Refuse:
+		return dec, true, &StopError{Outcome: OutcomeRefused, Step: st.Index, Reason: "the agent refused: " + a.red.String(v.Reason)}
+	case actions.AskUser:
+		return dec, true, r.ask(ctx, st, v)
+	}
+	err = r.validate(st, dec.Action, obs)
+	if err == nil {
+		return dec, false, nil
+	}
+	st.Repair = st.ActionText + ": " + a.red.String(err.Error())
+	r.repair = fmt.Sprintf("your action (%s) was not valid on this screen: %v; choose again", st.ActionText, err)
+	dec, err = r.decide(ctx, st, obs, rec)
+	r.repair = ""
+	const again = "deciding again after an invalid action"
+	if err != nil {
+		return dec, true, r.failed(ctx, st, again, err)
+	}
+	if _, ok := dec.Action.(actions.Done); ok {
+		return dec, true, r.failed(ctx, st, again, errors.New("it gave done instead of a valid action"))
+	}
+	if err := r.validate(st, dec.Action, obs); err != nil {
+		return dec, true, r.failed(ctx, st, "the action is invalid", err)
+	}
+	return dec, false, nil
+}
+
+// gateAction asks the safety gate. blocked means the action must not run:
+// the step failed (stop is nil when the run goes on) or the run stops.
+func (r *run) gateAction(ctx context.Context, st *Step, act actions.Action, obs Observation) (blocked bool, stop *StopError) {
+	gd, err := r.check(ctx, st, act, obs)
+	st.Gate = &gd
+	switch {
+	case gd.Interrupted || (ctx.Err() != nil && !gd.Allowed()):
+		return true, r.interrupted(ctx, st, "waiting for confirmation")
+	case gd.Allowed():
+		return false, nil
+	case err != nil:
+		return true, r.failed(ctx, st, "the safety gate", err)
+	}
+	return true, r.failed(ctx, st, "the safety gate did not allow "+st.ActionText, fmt.Errorf("%s", gd.Reason))
+}
+
+// learnStep updates the progress from the step: notes, the outcome,
+// failures, being stuck.
+func (r *run) learnStep(ctx context.Context, st *Step, before Observation, dec DecideOutput, v verified, xerr error) {
+	a := r.a
+	t0 := a.now()
 	notes := r.note(ctx, st, v)
 	r.markSeen(v.after)
-	o := stepOutcome{index: st.Index, actionText: st.ActionText, actionKey: string(st.Action) + obs.Screen.Hash.String(),
+	o := stepOutcome{index: st.Index, actionText: st.ActionText, actionKey: string(st.Action) + before.Screen.Hash.String(),
 		verdict: v.refl.Verdict, note: v.refl.Note, changed: v.diff.Ratio > 0, subgoalDone: dec.SubgoalDone, progress: a.red.String(dec.Progress), notes: notes, acted: true}
 	if xerr != nil {
 		st.Error = a.red.String(xerr.Error())
@@ -175,7 +210,6 @@ func (r *run) step(ctx context.Context, st *Step, obs Observation) (Observation,
 	}
 	r.prog.learn(o)
 	st.Timings.Learn += format.Ms(a.now().Sub(t0))
-	return v.after, nil
 }
 
 // failed records a failed step. The run goes on (the planner is asked

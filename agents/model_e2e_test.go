@@ -168,7 +168,7 @@ func TestModelSendsMessage(t *testing.T) {
 	script(s, "planner", `{"subgoals":["Open Messages","Open the conversation with Mom","Type and send the message"],"current":0}`)
 	script(s, "decision", `{"action":{"action":"open_app","app":"Messages"},"expect":"Messages opens","subgoal_done":true}`)
 	script(s, "decision", `{"action":{"action":"tap","element":9},"expect":"the conversation with Mom","subgoal_done":true}`, `<button id=9 text="Mom `)
-	script(s, "decision", `{"action":{"action":"type","element":8,"text":"On my way, see you at 7"},"expect":"the text in the field"}`, `<input id=8 hint="Text message">`)
+	script(s, "decision", `{"action":{"action":"type","element":8,"text":"On my way, see you at 7"},"expect":"the text in the field"}`, `<input id=8 hint="Text message" empty>`)
 	script(s, "decision", `{"action":{"action":"tap","element":9},"expect":"the message in the conversation","subgoal_done":true}`, `text="On my way, see you at 7"`, `<button id=9 desc="Send SMS">`)
 	// Sending is not obvious from the pixels: the reflector looks.
 	script(s, "reflector", `{"outcome":"A","note":"the message shows in the conversation"}`, "Action taken: tap element 9")
@@ -218,7 +218,7 @@ func TestSecretsStayOutOfRunAndPrompts(t *testing.T) {
 	script(s, "planner", `{"subgoals":["Open Messages","Send the PIN to Mom"],"current":0}`)
 	script(s, "decision", `{"action":{"action":"open_app","app":"Messages"},"subgoal_done":true}`, "NOTE_PIN")
 	script(s, "decision", `{"action":{"action":"tap","element":9},"expect":"the conversation with Mom"}`, `text="Mom `, "[REDACTED:OTP]")
-	script(s, "decision", `{"action":{"action":"type","element":8,"secret":"NOTE_PIN"}}`, `<input id=8 hint="Text message">`)
+	script(s, "decision", `{"action":{"action":"type","element":8,"secret":"NOTE_PIN"}}`, `<input id=8 hint="Text message" empty>`)
 	// Denied: the planner hears why, and the model gives up as a real one
 	// does, in prose.
 	script(s, "planner", `{"thought":"The safety gate will not let a stored secret go into a message, so this cannot be done here.","subgoals":["Tell the person the PIN cannot be sent in a message"],"current":0}`,
@@ -295,8 +295,8 @@ func TestModelSetsAlarm(t *testing.T) {
 	script(s, "decision", `{"action":{"action":"open_app","app":"Clock"},"expect":"Clock opens","subgoal_done":true}`)
 	script(s, "decision", `{"action":{"action":"tap","element":10},"expect":"a time picker"}`, `<button id=10 desc="Add alarm">`)
 	script(s, "reflector", `{"outcome":"A","note":"the time picker is open"}`, `text="Enter time"`)
-	script(s, "decision", `{"action":{"action":"type","element":2,"text":"08"},"expect":"08 in the hour"}`, `<input id=2 hint="07" focused>`)
-	script(s, "decision", `{"action":{"action":"type","element":4,"text":"45"},"expect":"45 in the minute"}`, `<input id=4 hint="30">`)
+	script(s, "decision", `{"action":{"action":"type","element":2,"text":"08"},"expect":"08 in the hour"}`, `<input id=2 hint="07" empty focused>`)
+	script(s, "decision", `{"action":{"action":"type","element":4,"text":"45"},"expect":"45 in the minute"}`, `<input id=4 hint="30" empty>`)
 	script(s, "decision", `{"action":{"action":"tap","element":8},"expect":"the alarm list with 8:45 AM","subgoal_done":true}`, `<button id=8 text="OK">`, `text="45"`)
 	script(s, "reflector", `{"outcome":"A","note":"8:45 AM is in the list"}`, "8:45 AM")
 	script(s, "planner", `{"subgoals":["Add an alarm at 08:45"],"current":0,"finished":true}`, "every subgoal", "8:45 AM")

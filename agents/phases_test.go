@@ -217,6 +217,18 @@ func TestValidateGateExecuteVerify(t *testing.T) {
 	if err != nil || gd.Allowed() || len(r.safeHist) != 1 || !strings.HasPrefix(r.safeHist[0].Description, "(not allowed)") {
 		t.Errorf("gate: %+v %v, history %+v", gd, err, r.safeHist)
 	}
+	// gateAction: a denied action is blocked even when the run goes on
+	// (the failed step stops nothing), and an allowed one is not.
+	for _, tt := range []struct {
+		a       actions.Action
+		blocked bool
+	}{{threat, true}, {actions.Tap{Target: actions.Target{Element: 1}}, false}} {
+		st := &Step{ActionText: actions.Describe(tt.a, obs.Screen)}
+		blocked, stop := r.gateAction(ctx, st, tt.a, obs)
+		if blocked != tt.blocked || stop != nil || st.Gate == nil || st.Gate.Allowed() == tt.blocked {
+			t.Errorf("gateAction(%s) = blocked %v, stop %v, gate %+v; want blocked %v and the run going on", st.ActionText, blocked, stop, st.Gate, tt.blocked)
+		}
+	}
 
 	// execute: a secret is filled in on the way to the device, and the
 	// record keeps only its length.

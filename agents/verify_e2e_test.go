@@ -73,7 +73,7 @@ func TestEarlyDoneMessageTypedNotSent(t *testing.T) {
 	script(s, "decision", `{"thought":"Alex Morgan is the second row.","action":{"action":"tap","element":2},"expect":"the conversation with Alex Morgan","subgoal_done":true}`,
 		`<button id=2 text="Alex Morgan`)
 	script(s, "decision", `{"thought":"Type the message and press Enter to send it.","action":{"action":"type","element":8,"text":"running late","submit":true},"expect":"the message sent"}`,
-		`<input id=8 hint="Text message">`)
+		`<input id=8 hint="Text message" empty>`)
 	// Enter did not send: the text is still in the field.
 	script(s, "decision", `{"thought":"I typed the message and pressed Enter, so it has been sent.","action":{"action":"done","status":"success"}}`,
 		`<input id=8 text="running late" hint="Text message" focused>`)
@@ -99,8 +99,8 @@ func TestEarlyDoneAlarm(t *testing.T) {
 	script(s, "decision", `{"action":{"action":"open_app","app":"Clock"},"expect":"the alarm list","subgoal_done":true}`)
 	script(s, "decision", `{"thought":"Use the add button.","action":{"action":"tap","element":10},"expect":"a time picker"}`, `<button id=10 desc="Add alarm">`)
 	script(s, "reflector", `{"outcome":"A","note":"The time picker is open."}`, `text="Enter time"`)
-	script(s, "decision", `{"action":{"action":"type","element":2,"text":"06"},"expect":"06 in the hour"}`, `<input id=2 hint="07" focused>`)
-	script(s, "decision", `{"action":{"action":"type","element":4,"text":"45"},"expect":"45 in the minutes"}`, `<input id=4 hint="30">`)
+	script(s, "decision", `{"action":{"action":"type","element":2,"text":"06"},"expect":"06 in the hour"}`, `<input id=2 hint="07" empty focused>`)
+	script(s, "decision", `{"action":{"action":"type","element":4,"text":"45"},"expect":"45 in the minutes"}`, `<input id=4 hint="30" empty>`)
 	// Too early: the picker shows 06:45 but the alarm is not saved.
 	script(s, "decision", `{"thought":"The time 06:45 has been entered, so the alarm is set.","action":{"action":"done","status":"success"}}`, `text="45"`, `text="OK"`)
 	// The screen cannot settle it by rule (no 6:45 AM alarm on it): the
@@ -232,11 +232,11 @@ func TestDialogOKIsJudgedByTheDialog(t *testing.T) {
 	script(s, "decision", `{"action":{"action":"open_app","app":"Clock"},"expect":"the alarm list","subgoal_done":true}`)
 	script(s, "decision", `{"thought":"Use the add button.","action":{"action":"tap","element":10},"expect":"a time picker"}`, `<button id=10 desc="Add alarm">`)
 	script(s, "reflector", `{"outcome":"A","note":"The time picker is open."}`, `text="Enter time"`)
-	script(s, "decision", `{"action":{"action":"type","element":2,"text":"07"},"expect":"07 in the hour"}`, `<input id=2 hint="07" focused>`)
+	script(s, "decision", `{"action":{"action":"type","element":2,"text":"07"},"expect":"07 in the hour"}`, `<input id=2 hint="07" empty focused>`)
 	// 07 is also the hour's hint, so the pixels hardly change: the
 	// reflector is asked.
 	script(s, "reflector", `{"outcome":"A","note":"The hour field shows 07."}`, `type "07" into element 2`)
-	script(s, "decision", `{"action":{"action":"type","element":4,"text":"15"},"expect":"15 in the minutes"}`, `<input id=4 hint="30">`)
+	script(s, "decision", `{"action":{"action":"type","element":4,"text":"15"},"expect":"15 in the minutes"}`, `<input id=4 hint="30" empty>`)
 	script(s, "decision", `{"thought":"Save it.","action":{"action":"tap","element":8},"expect":"the alarm list with 7:15 AM","subgoal_done":true}`, `<button id=8 text="OK">`, `text="15"`)
 	script(s, "reflector", `{"outcome":"A","note":"7:15 AM is in the alarm list, switched on."}`, "7:15 AM")
 	script(s, "planner", `{"thought":"7:15 AM is in the list.","subgoals":["Add an alarm at 07:15"],"current":0,"finished":true}`, "every subgoal of the plan is done", "7:15 AM")

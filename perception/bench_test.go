@@ -1,8 +1,10 @@
 package perception
 
 import (
+	"bytes"
 	"context"
 	"image"
+	"image/jpeg"
 	"os"
 	"path/filepath"
 	"testing"
@@ -116,6 +118,29 @@ func BenchmarkVisionDetect1080x2400(b *testing.B) {
 	img, _, _, _ := phoneInputs(b)
 	for b.Loop() {
 		if _, err := vision.Detect(context.Background(), img, vision.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkVisionDetectJPEG1080x2400 detects on the same screen decoded
+// from a JPEG (a *image.YCbCr, as screenshots attached to bug reports and
+// droidbot's arrive); it should cost about what the RGBA path does.
+func BenchmarkVisionDetectJPEG1080x2400(b *testing.B) {
+	img, _, _, _ := phoneInputs(b)
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+		b.Fatal(err)
+	}
+	dec, err := DecodeImage(buf.Bytes())
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, ok := dec.(*image.YCbCr); !ok {
+		b.Fatalf("decoded %T, want *image.YCbCr", dec)
+	}
+	for b.Loop() {
+		if _, err := vision.Detect(context.Background(), dec, vision.Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -18,6 +18,19 @@ type FuseOptions struct {
 	Contain float64
 	// MinOCRConfidence drops OCR lines below it; 0 means 0.5.
 	MinOCRConfidence float64
+	// MinTextConfidence is the bar for an OCR line to become an element of
+	// its own; 0 means 0.7. On real screens nearly all OCR noise that
+	// survives CleanOCR is read under it (photos, avatars, icon rows).
+	MinTextConfidence float64
+	// MinLabelConfidence is the bar for an OCR line to become the label of
+	// a text-less control or a vision region; 0 means 0.8. A wrong label on
+	// a button misleads more than no label.
+	MinLabelConfidence float64
+	// Evidence are the areas where the hierarchy is known to lack drawn
+	// text (PlanOCR's areas). Elsewhere an OCR line inside a small element
+	// that the hierarchy labels is that label read again, or a misreading
+	// of it, and is dropped.
+	Evidence []image.Rectangle
 	// Screen is the screen rectangle; elements are clipped to it when set.
 	Screen image.Rectangle
 }
@@ -31,6 +44,12 @@ func (o FuseOptions) withDefaults() FuseOptions {
 	}
 	if o.MinOCRConfidence <= 0 {
 		o.MinOCRConfidence = 0.5
+	}
+	if o.MinTextConfidence <= 0 {
+		o.MinTextConfidence = 0.7
+	}
+	if o.MinLabelConfidence <= 0 {
+		o.MinLabelConfidence = 0.8
 	}
 	return o
 }
@@ -93,30 +112,50 @@ func Fuse(hier, ocrElems, visElems []Element, opts FuseOptions) []Element {
 		if !ok || strings.TrimSpace(t.Text) == "" {
 			continue
 		}
-		covered, host := false, -1
+		covered, host, unsure := false, -1, false
+		evident := inAreas(t.Bounds, o.Evidence)
 		for i := 0; i < nh; i++ {
 			h := &out[i]
 			iou, inside := overlap(t.Bounds, h.Bounds)
+			if !evident && inside >= 0.5 && h.Text != "" && (screenArea == 0 || area(h.Bounds)*4 <= screenArea) {
+				covered = true // the hierarchy's text is drawn here: OCR read it again, or misread it
+				break
+			}
 			if iou < o.IoU && inside < o.Contain {
 				continue
 			}
 			// Text inside an input field is its content or its hint; the
 			// hierarchy knows which, OCR does not.
-			if carries(*h, t.Text) || (iou >= o.IoU && (h.Text != "" || h.ContentDesc != "")) || (h.Editable && inside >= o.Contain) {
+			if carries(*h, t.Text) || (iou >= o.IoU && h.Text != "") || (h.Editable && inside >= o.Contain) {
+				covered = true
+				break
+			}
+			if iou >= o.IoU && h.ContentDesc != "" && h.Text == "" {
+				// A described element that draws other words ("Faça um post"
+				// is drawn "No que você está pensando?"): the drawn words
+				// become its text when OCR is sure of them.
+				if inside >= o.Contain && t.Confidence >= o.MinLabelConfidence && alnumCount(t.Text) >= 2 {
+					h.Text, h.TextSource = t.Text, SourceOCR
+				}
 				covered = true
 				break
 			}
 			small := screenArea == 0 || area(h.Bounds)*4 <= screenArea
 			if inside >= o.Contain && h.Text == "" && small && !h.Scrollable && (h.Clickable || h.LongClickable || h.Checkable) {
-				if host < 0 || area(h.Bounds) < area(out[host].Bounds) {
+				if t.Confidence < o.MinLabelConfidence || alnumCount(t.Text) < 2 {
+					unsure = true // inside a text-less control, but not sure enough to label it
+				} else if host < 0 || area(h.Bounds) < area(out[host].Bounds) {
 					host = i
 				}
 			}
 		}
 		switch {
 		case covered:
+		case host < 0 && (unsure || t.Confidence < o.MinTextConfidence || (alnumCount(t.Text) < 2 && !digitsOnly(t.Text))):
+			// Not sure enough to stand as text of its own.
 		case host >= 0:
 			out[host].Text = joinLabel(out[host].Text, t.Text)
+			out[host].TextSource = SourceOCR
 		default:
 			// Same text read twice by OCR passes.
 			dup := false
@@ -152,8 +191,9 @@ func Fuse(hier, ocrElems, visElems []Element, opts FuseOptions) []Element {
 		// OCR lines inside a button-like region become its label.
 		keep := texts[:0]
 		for _, t := range texts {
-			if _, inside := overlap(t.Bounds, v.Bounds); inside >= o.Contain && v.Class != "vision.icon" {
+			if _, inside := overlap(t.Bounds, v.Bounds); inside >= o.Contain && v.Class != "vision.icon" && t.Confidence >= o.MinLabelConfidence {
 				v.Text = joinLabel(v.Text, t.Text)
+				v.TextSource = SourceOCR
 				v.Confidence = (v.Confidence + t.Confidence) / 2
 				continue
 			}
@@ -245,4 +285,39 @@ func similarity(a, b string) float64 {
 		prev, cur = cur, prev
 	}
 	return 1 - float64(prev[len(rb)])/float64(max(len(ra), len(rb)))
+}
+
+// inAreas reports whether r's centre lies in one of as.
+func inAreas(r image.Rectangle, as []image.Rectangle) bool {
+	c := r.Min.Add(r.Max).Div(2)
+	for _, a := range as {
+		if c.In(a) {
+			return true
+		}
+	}
+	return false
+}
+
+func alnumCount(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			n++
+		}
+	}
+	return n
+}
+
+func digitsOnly(s string) bool {
+	n := 0
+	for _, r := range s {
+		switch {
+		case unicode.IsDigit(r):
+			n++
+		case unicode.IsSpace(r) || strings.ContainsRune(":.,%/+-", r):
+		default:
+			return false
+		}
+	}
+	return n > 0
 }

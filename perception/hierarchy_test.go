@@ -40,6 +40,21 @@ func findText(h *Hierarchy, label string) (Element, bool) {
 	return Element{}, false
 }
 
+// findLeading is findText, or a control whose label starts with the text:
+// a text folded into the control that holds it ("Hiii" in the bubble
+// "Hiii You said Hiii 12:30 pm .").
+func findLeading(h *Hierarchy, label string) (Element, bool) {
+	if e, ok := findText(h, label); ok {
+		return e, true
+	}
+	for _, e := range h.Elements {
+		if strings.HasPrefix(e.Label(), label+" ") {
+			return e, true
+		}
+	}
+	return Element{}, false
+}
+
 func TestParseHierarchyEdgeCases(t *testing.T) {
 	h, err := ParseHierarchy(readTestdata(t, "edge_cases.xml"), HierarchyOptions{})
 	if err != nil {
@@ -167,7 +182,9 @@ func TestParseHierarchyMalformed(t *testing.T) {
 		{"not xml", "ERROR: could not get idle state.", 1, "no XML element"},
 		{"truncated", "<?xml version='1.0' ?>\n<hierarchy rotation=\"0\">\n<node text=\"a\" bounds=\"[0,0][10,10]\">\n<node text=\"b\"", 4, "unexpected EOF"},
 		{"mismatched", "<hierarchy>\n<node bounds=\"[0,0][1,1]\">\n</hierarchy>", 3, "element <node> closed by </hierarchy>"},
-		{"no hierarchy", "<html><body>503</body></html>", 1, "no <hierarchy>"},
+		{"no hierarchy", "<html><body>503</body></html>", 1, "starts with <html>; expected a uiautomator dump"},
+		{"empty hierarchy", "<hierarchy rotation=\"0\"></hierarchy>", 1, "holds no views"},
+		{"iOS page source", "<XCUIElementTypeApplication type=\"XCUIElementTypeApplication\" x=\"0\" y=\"0\" width=\"390\" height=\"844\"><XCUIElementTypeWindow x=\"0\" y=\"0\" width=\"390\" height=\"844\"/></XCUIElementTypeApplication>", 1, "iOS (XCUITest) page source"},
 		{"bad entity", "<hierarchy><node text=\"a &bogus; b\" bounds=\"[0,0][1,1]\"/></hierarchy>", 1, "invalid character entity"},
 	}
 	for _, tt := range tests {
@@ -287,7 +304,7 @@ func TestParseHierarchyRealDumps(t *testing.T) {
 				t.Errorf("screen %v, want %v", h.Screen, want.screen)
 			}
 			for _, l := range want.present {
-				if _, ok := findText(h, l); !ok {
+				if _, ok := findLeading(h, l); !ok {
 					t.Errorf("no element labelled %q", l)
 				}
 			}
@@ -319,9 +336,12 @@ func TestParseHierarchyEntityNewline(t *testing.T) {
 }
 
 func FuzzParseHierarchy(f *testing.F) {
-	for _, name := range []string{"edge_cases.xml", "dialog_offset.xml"} {
+	for _, name := range []string{"edge_cases.xml", "dialog_offset.xml", "appium_uia2_compose.xml", "appium_espresso_compose.xml", "appium_uia2_miui_settings.xml"} {
 		f.Add(readTestdata(f, name))
 	}
+	f.Add([]byte(`<XCUIElementTypeApplication x="0" y="0" width="10" height="10"/>`))
+	f.Add([]byte(`<hierarchy><android.widget.EditText password="true" text="Password" bounds="[0,0][100,50]"/></hierarchy>`))
+	f.Add([]byte(`<hierarchy><node class="androidx.drawerlayout.widget.DrawerLayout" bounds="[0,0][100,100]"><node text="a" bounds="[0,0][100,100]"/><node text="b" bounds="[0,0][60,100]"/></node></hierarchy>`))
 	f.Add([]byte(`<hierarchy><node bounds="[0,0][1,1]"><node bounds="[2147483647,0][-2147483648,5]"/></node></hierarchy>`))
 	f.Add([]byte(`<hierarchy rotation="9"><node clickable="true" bounds="[0,0][100,100]"><node text="a" bounds="[0,0][50,50]"/></node></hierarchy>`))
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -68,6 +68,7 @@ type elementJSON struct {
 
 	Source     Source  `json:"source"`
 	Confidence float64 `json:"confidence"`
+	TextSource Source  `json:"text_source,omitempty"`
 }
 
 // MarshalJSON writes e with its bounds as [left, top, right, bottom].
@@ -75,7 +76,7 @@ func (e Element) MarshalJSON() ([]byte, error) {
 	return json.Marshal(elementJSON{ID: e.ID, Bounds: RectOf(e.Bounds), Text: e.Text, ContentDesc: e.ContentDesc, ResourceID: e.ResourceID,
 		Class: e.Class, Package: e.Package, Hint: e.Hint, Clickable: e.Clickable, LongClickable: e.LongClickable, Editable: e.Editable,
 		Checkable: e.Checkable, Checked: e.Checked, Scrollable: e.Scrollable, Password: e.Password, Focused: e.Focused,
-		Selected: e.Selected, Enabled: e.Enabled, Source: e.Source, Confidence: e.Confidence})
+		Selected: e.Selected, Enabled: e.Enabled, Source: e.Source, Confidence: e.Confidence, TextSource: e.TextSource})
 }
 
 // UnmarshalJSON reads the form MarshalJSON writes.
@@ -87,6 +88,6 @@ func (e *Element) UnmarshalJSON(b []byte) error {
 	*e = Element{ID: w.ID, Bounds: w.Bounds.Image(), Text: w.Text, ContentDesc: w.ContentDesc, ResourceID: w.ResourceID,
 		Class: w.Class, Package: w.Package, Hint: w.Hint, Clickable: w.Clickable, LongClickable: w.LongClickable, Editable: w.Editable,
 		Checkable: w.Checkable, Checked: w.Checked, Scrollable: w.Scrollable, Password: w.Password, Focused: w.Focused,
-		Selected: w.Selected, Enabled: w.Enabled, Source: w.Source, Confidence: w.Confidence}
+		Selected: w.Selected, Enabled: w.Enabled, Source: w.Source, Confidence: w.Confidence, TextSource: w.TextSource}
 	return nil
 }

@@ -32,8 +32,9 @@ type OCRMode int
 
 // The OCR modes.
 const (
-	// OCRAuto runs OCR when the hierarchy is missing or carries little
-	// text for the screen (web views, games, Flutter canvases).
+	// OCRAuto reads the parts of the screen where the hierarchy's
+	// evidence says drawn text is missing from it (see PlanOCR), and
+	// skips OCR where it is not.
 	OCRAuto OCRMode = iota
 	// OCRAlways runs OCR on every screen.
 	OCRAlways
@@ -65,6 +66,9 @@ type PerceiveOptions struct {
 	SkipHierarchy bool
 	// Fuse tunes the fusion; its Screen is set from the screenshot.
 	Fuse FuseOptions
+	// StatusBar makes auto mode read the status bar (clock, battery) when
+	// the dump holds none.
+	StatusBar bool
 }
 
 // Perceive takes one observation: it fetches the screenshot, the view
@@ -93,6 +97,7 @@ func (p *Perceiver) Perceive(ctx context.Context, src ScreenSource, opts Perceiv
 		ocrErr    error
 		regions   []vision.Region
 		visErr    error
+		evidence  []image.Rectangle
 		imgReady  = make(chan struct{})
 		hierReady = make(chan struct{})
 	)
@@ -173,24 +178,30 @@ func (p *Perceiver) Perceive(ctx context.Context, src ScreenSource, opts Perceiv
 		if p.OCR == nil || opts.OCR == OCRNever {
 			return nil
 		}
+		oo := ocr.Options{Languages: opts.OCRLanguages}
+		buttons := ButtonRegions(regions)
+		// Wait for the hierarchy: it says where to read (auto) and where
+		// the status bar's icons are.
+		select {
+		case <-hierReady:
+		case <-gctx.Done():
+			return gctx.Err()
+		}
+		plan := PlanOCR(hier, img.Bounds(), PlanOptions{StatusBar: opts.StatusBar})
 		if opts.OCR == OCRAuto {
-			// Wait for the hierarchy to decide.
-			select {
-			case <-hierReady:
-			case <-gctx.Done():
-				return gctx.Err()
-			}
-			if hier != nil && hierarchyCoversText(hier, img.Bounds()) {
-				return nil
+			if !plan.Full {
+				oo.Areas = keepBusy(img, plan.Areas)
+				if len(oo.Areas) == 0 {
+					return nil
+				}
+				buttons = within(buttons, oo.Areas)
 			}
 		}
-		var rs []image.Rectangle
-		for _, r := range regions {
-			if r.Kind == vision.Button {
-				rs = append(rs, r.Bounds)
-			}
-		}
-		ocrLines, ocrErr = p.OCR.Recognize(gctx, img, ocr.Options{Languages: opts.OCRLanguages, Regions: rs})
+		oo.Regions = buttons
+		status := plan.Status
+		ocrLines, ocrErr = p.OCR.Recognize(gctx, img, oo)
+		ocrLines = KeepStatusText(CleanOCR(ocrLines, img.Bounds(), regions), status)
+		evidence = plan.Areas
 		return nil
 	})
 	if err := g.Wait(); err != nil {
@@ -227,30 +238,11 @@ func (p *Perceiver) Perceive(ctx context.Context, src ScreenSource, opts Perceiv
 	}
 	fo := opts.Fuse
 	fo.Screen = img.Bounds()
+	if fo.Evidence == nil {
+		fo.Evidence = evidence
+	}
 	s.Elements = Fuse(hel, OCRElements(ocrLines), VisionElements(regions), fo)
 	return s, nil
-}
-
-// hierarchyCoversText reports whether the hierarchy names enough of the
-// screen that OCR would add little: some text, and no big opaque views
-// (web views, surfaces, canvases) that hide theirs.
-func hierarchyCoversText(h *Hierarchy, screen image.Rectangle) bool {
-	if len(h.Texts) < 3 {
-		return false
-	}
-	big := area(screen) / 5
-	for _, r := range h.Opaque {
-		if area(r) >= big {
-			return false
-		}
-	}
-	// Containers with no text that fill much of the screen hint at a
-	// canvas (Flutter, games) as well.
-	covered := 0
-	for _, t := range h.Texts {
-		covered += area(t.Bounds)
-	}
-	return covered*50 >= area(screen) // at least 2% of the screen is labelled
 }
 
 func opaqueClass(c string) bool {

@@ -40,6 +40,11 @@ type Element struct {
 
 	Source     Source  `json:"source"`
 	Confidence float64 `json:"confidence"` // 0..1; 1 for hierarchy nodes
+	// TextSource is SourceOCR when Text was read from the pixels for an
+	// element found by another source (a text-less button of the dump, a
+	// vision region); empty when the text comes from the element's own
+	// source.
+	TextSource Source `json:"text_source,omitempty"`
 }
 
 // Label is the best human-readable name of e: its text, else its

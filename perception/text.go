@@ -2,6 +2,7 @@ package perception
 
 import (
 	"fmt"
+	"image"
 	"sort"
 	"strconv"
 	"strings"
@@ -60,10 +61,14 @@ func RenderText(s *Screen, opts TextOptions) string {
 			s = &sub
 		}
 	}
+	pos := positionHints(s)
 	lines := make([]string, len(s.Elements))
-	for i, e := range s.Elements {
-		lines[i] = elementLine(e, opts, maxRunes)
+	render := func(limit int) {
+		for i, e := range s.Elements {
+			lines[i] = elementLine(e, opts, limit, pos[i])
+		}
 	}
+	render(maxRunes)
 	join := func(keep []bool, footer string) string {
 		var b strings.Builder
 		if header != "" {
@@ -85,9 +90,7 @@ func RenderText(s *Screen, opts TextOptions) string {
 	}
 	// Over budget: shorten long texts first, then drop by priority.
 	if maxRunes > 60 {
-		for i, e := range s.Elements {
-			lines[i] = elementLine(e, opts, 60)
-		}
+		render(60)
 	}
 	order := make([]int, len(lines))
 	for i := range order {
@@ -199,7 +202,7 @@ func tagOf(e Element) string {
 	return "text"
 }
 
-func elementLine(e Element, opts TextOptions, maxRunes int) string {
+func elementLine(e Element, opts TextOptions, maxRunes int, pos string) string {
 	var b strings.Builder
 	b.WriteByte('<')
 	b.WriteString(tagOf(e))
@@ -221,12 +224,20 @@ func elementLine(e Element, opts TextOptions, maxRunes int) string {
 	if e.Hint != e.Text {
 		attr("hint", e.Hint)
 	}
-	if opts.ResourceIDs && e.ResourceID != "" {
+	switch {
+	case opts.ResourceIDs && e.ResourceID != "":
 		id := e.ResourceID
 		if i := strings.LastIndexByte(id, '/'); i >= 0 {
 			id = id[i+1:]
 		}
 		attr("rid", id)
+	case e.Text == "" && e.ContentDesc == "" && e.Hint == "" && e.Actionable():
+		// A control with no other label: the words of its resource-id
+		// ("cart_icon_container" reads "cart icon container").
+		attr("name", IDWords(e.ResourceID))
+	}
+	if pos != "" {
+		attr("pos", pos)
 	}
 	if opts.Positions {
 		c := e.Center()
@@ -238,6 +249,7 @@ func elementLine(e Element, opts TextOptions, maxRunes int) string {
 			b.WriteString(name)
 		}
 	}
+	flag(e.Editable && e.Text == "" && e.Source == SourceHierarchy, "empty")
 	flag(e.Focused, "focused")
 	if e.Checkable {
 		flag(e.Checked, "checked")
@@ -245,6 +257,7 @@ func elementLine(e Element, opts TextOptions, maxRunes int) string {
 	}
 	flag(e.Selected, "selected")
 	flag(e.Password, "password")
+	flag(e.TextSource == SourceOCR && e.Text != "" && e.Source == SourceHierarchy, "text-from-pixels")
 	flag(e.LongClickable && !e.Clickable, "long-press")
 	flag(e.Scrollable && e.Clickable, "scrollable")
 	flag(!e.Enabled && e.Source == SourceHierarchy, "disabled")
@@ -310,4 +323,98 @@ func EstimateTokens(s string) int {
 		}
 	}
 	return (ascii+3)/4 + other
+}
+
+// IDWords turns a resource-id into the words it is made of: the part after
+// the last '/', split at underscores, dots and case changes, lower case.
+// "com.shop:id/cartIconContainer" gives "cart icon container"; ids that are
+// only digits or a single letter give "".
+func IDWords(rid string) string {
+	if i := strings.LastIndexByte(rid, '/'); i >= 0 {
+		rid = rid[i+1:]
+	}
+	if strings.ContainsAny(rid, "() ") {
+		return "" // "(name removed)": the app hides its ids
+	}
+	var words []string
+	var b strings.Builder
+	flush := func() {
+		if b.Len() > 0 {
+			words = append(words, strings.ToLower(b.String()))
+			b.Reset()
+		}
+	}
+	prevLower := false
+	for _, r := range rid {
+		switch {
+		case r == '_' || r == '-' || r == '.' || r == ' ' || r == ':':
+			flush()
+			prevLower = false
+		case unicode.IsUpper(r) && prevLower:
+			flush()
+			b.WriteRune(r)
+			prevLower = false
+		default:
+			b.WriteRune(r)
+			prevLower = unicode.IsLower(r) || unicode.IsDigit(r)
+		}
+	}
+	flush()
+	out := strings.Join(words, " ")
+	if len(strings.Trim(out, "0123456789 ")) < 2 {
+		return ""
+	}
+	return out
+}
+
+// positionHints gives a position to each element whose tag and label
+// another element shares, so a model can tell them apart by more than
+// their order: the screen region ("top left", "middle", "bottom right")
+// and, when that is shared too, "2 of 3" in reading order.
+func positionHints(s *Screen) []string {
+	out := make([]string, len(s.Elements))
+	groups := map[string][]int{}
+	for i, e := range s.Elements {
+		if e.Source == SourceVision && e.Text == "" {
+			continue // unlabelled pixels-only finds: their marks tell them apart
+		}
+		k := tagOf(e) + "\x00" + e.Label()
+		groups[k] = append(groups[k], i)
+	}
+	w, h := s.Width, s.Height
+	for _, idx := range groups {
+		if len(idx) < 2 {
+			continue
+		}
+		byRegion := map[string][]int{}
+		for _, i := range idx {
+			r := region(s.Elements[i].Center(), w, h)
+			out[i] = r
+			byRegion[r] = append(byRegion[r], i)
+		}
+		for r, same := range byRegion {
+			if len(same) < 2 {
+				continue
+			}
+			for k, i := range same {
+				out[i] = fmt.Sprintf("%s, %d of %d", r, k+1, len(same))
+			}
+		}
+	}
+	return out
+}
+
+// region names where p lies on a w×h screen, in thirds.
+func region(p image.Point, w, h int) string {
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	rows := [3]string{"top", "middle", "bottom"}
+	cols := [3]string{"left", "center", "right"}
+	r := rows[min(2, max(0, 3*p.Y/h))]
+	c := cols[min(2, max(0, 3*p.X/w))]
+	if r == "middle" && c == "center" {
+		return "center"
+	}
+	return r + " " + c
 }

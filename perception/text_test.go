@@ -25,7 +25,7 @@ func TestRenderTextLines(t *testing.T) {
 	got := RenderText(s, TextOptions{ResourceIDs: true, Positions: true})
 	want := `screen app="com.example.chat" activity="ThreadActivity" size=1080x2400 keyboard
 <button id=1 text="Send" at=50,50>
-<input id=2 hint="Search" rid="q" at=0,0 focused>
+<input id=2 hint="Search" rid="q" at=0,0 empty focused>
 <switch id=3 text="Wi-Fi" at=0,0 unchecked>
 <checkbox id=4 text="Dark mode" at=0,0 checked>
 <button id=5 desc="Back" at=0,0 disabled>
@@ -109,7 +109,7 @@ func TestRenderTextBudget(t *testing.T) {
 	if EstimateTokens(full) <= 600 {
 		t.Fatalf("test screen too small: %d tokens", EstimateTokens(full))
 	}
-	if !strings.Contains(out, `<input id=150 hint="Search">`) {
+	if !strings.Contains(out, `<input id=150 hint="Search" empty>`) {
 		t.Error("the input field was cut before plain text")
 	}
 	for i := 20; i <= 200; i += 20 {

@@ -902,77 +902,9 @@ func verbPhrase(c Category) string {
 }
 
 // Describe says what an action does in words for a person, masking password
-// and secret text: `tap “Send” in com.google.android.apps.messaging`.
+// and secret text: `tap “Send” in com.google.android.apps.messaging`. It is
+// actions.DescribeWith for a person.
 func Describe(a actions.Action, target *perception.Element, app string) string {
-	in := ""
-	if app != "" {
-		in = " in " + app
-	}
-	name := ""
-	if target != nil {
-		if l := target.Label(); l != "" {
-			name = "“" + actions.Excerpt(l, 60) + "”"
-		}
-	}
-	point := func(t actions.Target) string {
-		if name != "" {
-			return name
-		}
-		if t.Point != nil {
-			return fmt.Sprintf("the point (%g, %g)", t.Point.X, t.Point.Y)
-		}
-		if t.Element > 0 {
-			return fmt.Sprintf("element %d", t.Element)
-		}
-		return "the screen"
-	}
-	switch a := a.(type) {
-	case actions.Tap:
-		return "tap " + point(a.Target) + in
-	case actions.LongPress:
-		return "long-press " + point(a.Target) + in
-	case actions.Swipe:
-		if name != "" {
-			return "swipe on " + name + in
-		}
-		if a.Direction != "" {
-			return "swipe " + string(a.Direction) + in
-		}
-		return "swipe" + in
-	case actions.Type:
-		field := ""
-		if name != "" {
-			field = " into " + name
-		}
-		switch {
-		case a.Secret != "":
-			return fmt.Sprintf("type the secret %s (%s)%s%s", a.Secret, Placeholder(a.Secret), field, in)
-		case target != nil && (target.Password || kindOf(target) == fieldPassword):
-			return fmt.Sprintf("type a password (%d characters)%s%s", len([]rune(a.Text)), field, in)
-		}
-		s := fmt.Sprintf("type “%s”%s%s", actions.Excerpt(a.Text, 80), field, in)
-		if a.Submit {
-			s += " and press enter"
-		}
-		return s
-	case actions.Key:
-		return "press " + string(a.Key) + in
-	case actions.OpenApp:
-		return "open the app “" + a.App + "”"
-	case actions.Wait:
-		return "wait " + a.Duration.String()
-	case actions.Done:
-		return "finish the task (" + string(a.Status) + ")"
-	case actions.AskUser:
-		return "ask you: " + actions.Excerpt(a.Question, 80)
-	case actions.Refuse:
-		return "refuse: " + actions.Excerpt(a.Reason, 80)
-	case actions.RunShortcut:
-		return "run the shortcut “" + a.Name + "”" + in
-	case actions.ADB:
-		return "run the API call “" + actions.Excerpt(a.Command, 100) + "”"
-	case nil:
-		return "no action"
-	}
-	return string(a.Kind()) + in
+	return actions.DescribeWith(a, nil, actions.DescribeOptions{Person: true, App: app, Target: target,
+		Password: target != nil && kindOf(target) == fieldPassword})
 }

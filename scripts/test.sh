@@ -6,7 +6,7 @@
 # on 5037.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/deps.sh --with-browser
+./scripts/deps.sh --with-browser --with-ppocr
 export OMP_THREAD_LIMIT=1
 STATICCHECK_VERSION=v0.8.2
 

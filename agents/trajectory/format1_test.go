@@ -31,6 +31,10 @@ func TestReportOfAKilledRun(t *testing.T) {
 	killed := strings.Replace(string(b), `"status": "finished"`, `"status": "running"`, 1)
 	killed = strings.Replace(killed, `"steps": 3`, `"steps": 0`, 1)
 	os.WriteFile(filepath.Join(dir, "run.json"), []byte(killed), 0o644)
+	// The last step's record was written, its screenshot not yet.
+	if err := os.Remove(filepath.Join(dir, "images", "step-003.jpg")); err != nil {
+		t.Fatal(err)
+	}
 	run, steps, err := trajectory.Load(dir)
 	if err != nil || !run.Recovered || run.Totals.Steps != 3 || len(steps) != 3 {
 		t.Fatalf("run %+v, %d steps, %v", run.Totals, len(steps), err)
@@ -42,5 +46,8 @@ func TestReportOfAKilledRun(t *testing.T) {
 	html, _ := os.ReadFile(path)
 	if !strings.Contains(string(html), "never finished") || !strings.Contains(string(html), "<b>3</b>") {
 		t.Errorf("the rebuilt report does not say the run never finished, or not its 3 steps")
+	}
+	if !strings.Contains(string(html), "images/step-003.jpg was not written") {
+		t.Error("the report does not say the last screenshot was never written")
 	}
 }

@@ -163,7 +163,12 @@ func (r *Recorder) OnEvent(e agents.Event) {
 		}
 	case agents.PhaseStep:
 		if e.Record != nil && !r.closed {
+			// The record is written now, so a run killed a moment later
+			// keeps every finished step; its images follow off the
+			// agent's path, under the names the record gives them.
 			st := *e.Record // the agent is done with it; the images are not changed later
+			r.nameImages(&st)
+			r.keep(r.writeRecord(&st))
 			r.pending.Add(1)
 			r.queue <- &st
 		}
@@ -239,35 +244,20 @@ func (r *Recorder) writeRun() error {
 	return os.Rename(tmp, filepath.Join(r.dir, "run.json"))
 }
 
-func (r *Recorder) writeStep(st *agents.Step) error {
-	if st == nil {
-		return nil
-	}
-	var small *image.RGBA
+// nameImages sets the file names of the step's screenshot and
+// set-of-mark image, which writeImages writes.
+func (r *Recorder) nameImages(st *agents.Step) {
 	if st.Image != nil {
-		small = shrink(st.Image, r.cfg.MaxSide)
-		name := fmt.Sprintf("images/step-%03d.jpg", st.Index)
-		if err := r.writeJPEG(name, small); err != nil {
-			return err
-		}
-		st.Screenshot = name
+		st.Screenshot = fmt.Sprintf("images/step-%03d.jpg", st.Index)
 	}
-	marks := st.MarksImage
-	if marks == nil && small != nil && !r.cfg.NoMarks {
-		// Without vision the model saw no image; draw the set-of-mark image
-		// for the trajectory here, off the agent's path, on the shrunk
-		// screenshot.
-		if m, _, err := perception.DrawMarks(small, scaleElements(st.Elements, st.Image.Bounds(), small.Bounds()), perception.MarkOptions{}); err == nil {
-			marks = m
-		}
+	if !r.cfg.NoMarks && (st.MarksImage != nil || st.Image != nil) {
+		st.Marks = fmt.Sprintf("images/step-%03d-som.jpg", st.Index)
 	}
-	if marks != nil && !r.cfg.NoMarks {
-		name := fmt.Sprintf("images/step-%03d-som.jpg", st.Index)
-		if err := r.writeJPEG(name, marks); err != nil {
-			return err
-		}
-		st.Marks = name
-	}
+}
+
+// writeRecord appends the step's line to steps.jsonl and its model calls
+// to calls.jsonl.
+func (r *Recorder) writeRecord(st *agents.Step) error {
 	b, err := json.Marshal(st)
 	if err != nil {
 		return fmt.Errorf("trajectory: step %d: %w", st.Index, err)
@@ -290,6 +280,35 @@ func (r *Recorder) writeStep(st *agents.Step) error {
 		}
 	}
 	return nil
+}
+
+// writeStep writes the step's images under the names nameImages gave.
+func (r *Recorder) writeStep(st *agents.Step) error {
+	if st == nil || st.Image == nil && st.MarksImage == nil {
+		return nil
+	}
+	var small *image.RGBA
+	if st.Image != nil {
+		small = shrink(st.Image, r.cfg.MaxSide)
+		if err := r.writeJPEG(st.Screenshot, small); err != nil {
+			return err
+		}
+	}
+	if st.Marks == "" {
+		return nil
+	}
+	marks := st.MarksImage
+	if marks == nil {
+		// Without vision the model saw no image; draw the set-of-mark image
+		// for the trajectory here, off the agent's path, on the shrunk
+		// screenshot.
+		m, _, err := perception.DrawMarks(small, scaleElements(st.Elements, st.Image.Bounds(), small.Bounds()), perception.MarkOptions{})
+		if err != nil {
+			return fmt.Errorf("trajectory: step %d: set-of-mark image: %w", st.Index, err)
+		}
+		marks = m
+	}
+	return r.writeJPEG(st.Marks, marks)
 }
 
 func (r *Recorder) writeJPEG(name string, img image.Image) error {

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"embed"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"html/template"
 	"image"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -27,12 +29,14 @@ var reportTmpl = template.Must(template.New("report.html.tmpl").Funcs(template.F
 
 type reportStep struct {
 	agents.Step
-	Img       template.URL // data: URI of the screenshot
-	W, H      int          // device pixels, the overlay's view box
-	Tap       *image.Point
-	SwipeFrom *image.Point
-	SwipeTo   *image.Point
-	Overhead  format.Millis
+	Img template.URL // data: URI of the screenshot
+	// ImgMissing names a screenshot a killed run never wrote.
+	ImgMissing string
+	W, H       int // device pixels, the overlay's view box
+	Tap        *image.Point
+	SwipeFrom  *image.Point
+	SwipeTo    *image.Point
+	Overhead   format.Millis
 }
 
 type reportData struct {
@@ -59,7 +63,12 @@ func WriteReport(dir string) (string, error) {
 		rs := reportStep{Step: st, W: st.Screen.Size[0], H: st.Screen.Size[1], Overhead: format.Ms(st.Timings.Overhead())}
 		if st.Screenshot != "" {
 			rs.Img, err = dataURI(filepath.Join(dir, st.Screenshot))
-			if err != nil {
+			switch {
+			case errors.Is(err, fs.ErrNotExist) && run.Recovered:
+				// The run was killed before the image was written; the
+				// record stands without it.
+				rs.ImgMissing, err = st.Screenshot, nil
+			case err != nil:
 				return "", err
 			}
 		}

@@ -4,8 +4,10 @@ import (
 	"encoding"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -100,7 +102,7 @@ func assign(v any, dst reflect.Value, path string) error {
 			return mismatch(path, dst.Type(), v)
 		}
 		out := reflect.MakeMapWithSize(dst.Type(), len(m))
-		for _, k := range sortedKeys(m) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			e := reflect.New(dst.Type().Elem()).Elem()
 			if err := assign(m[k], e, joinPath(path, k)); err != nil {
 				return err

@@ -3,7 +3,9 @@ package reply
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -85,7 +87,7 @@ func candidates(found []Object, t reflect.Type) []candidate {
 	var out []candidate
 	for _, f := range found {
 		out = append(out, candidate{m: f.Value, score: score(f.Value), order: len(out), start: f.Start})
-		for _, k := range sortedKeys(f.Value) {
+		for _, k := range slices.Sorted(maps.Keys(f.Value)) {
 			if inner, ok := f.Value[k].(map[string]any); ok {
 				if s := score(inner); s > 0 {
 					out = append(out, candidate{m: inner, score: s, nested: true, order: len(out), start: f.Start})
@@ -100,15 +102,6 @@ func candidates(found []Object, t reflect.Type) []candidate {
 		return !out[i].nested && out[j].nested
 	})
 	return out
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func derefType(t reflect.Type) reflect.Type {
@@ -157,7 +150,7 @@ func wanted(t reflect.Type) string {
 }
 
 func keysOf(m map[string]any) string {
-	keys := sortedKeys(m)
+	keys := slices.Sorted(maps.Keys(m))
 	if len(keys) == 0 {
 		return "no keys"
 	}

@@ -27,6 +27,10 @@ type Options struct {
 	Regions []image.Rectangle
 	// RegionsOnly skips the full pass and reads only Regions.
 	RegionsOnly bool
+	// Areas, when set, replace the full pass: only these parts of the image
+	// are read, each as a page of its own (a web view, a picture, a feed
+	// item the hierarchy says nothing about). Regions are still read.
+	Areas []image.Rectangle
 	// MinConfidence drops words below it (0..1); 0 uses the engine's default.
 	MinConfidence float64
 }

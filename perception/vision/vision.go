@@ -78,6 +78,7 @@ func Detect(ctx context.Context, img image.Image, opts Options) ([]Region, error
 			out = append(out, ic)
 		}
 	}
+	out = dropTextRuns(out)
 	out = dedupe(out)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
 	maxN := opts.MaxRegions
@@ -142,6 +143,33 @@ func shrink(img image.Image, f int) (*rgb, error) {
 		src, stride = im.Pix[im.PixOffset(b.Min.X, b.Min.Y):], im.Stride
 	case *image.NRGBA:
 		src, stride = im.Pix[im.PixOffset(b.Min.X, b.Min.Y):], im.Stride
+	}
+	if ycc, ok := img.(*image.YCbCr); ok {
+		// JPEG screenshots: average Y, Cb and Cr per block from the planes
+		// (chroma is subsampled), then convert once per output pixel.
+		rows := func(y0, y1 int) {
+			for y := y0; y < y1; y++ {
+				for x := 0; x < w; x++ {
+					var sy, scb, scr uint32
+					for dy := 0; dy < f; dy++ {
+						py := b.Min.Y + y*f + dy
+						yrow := ycc.Y[ycc.YOffset(b.Min.X+x*f, py):]
+						for dx := 0; dx < f; dx++ {
+							sy += uint32(yrow[dx])
+						}
+						ci := ycc.COffset(b.Min.X+x*f+f/2, py)
+						scb += uint32(ycc.Cb[ci])
+						scr += uint32(ycc.Cr[ci])
+					}
+					r, g, bb := color.YCbCrToRGB(uint8(sy/n), uint8(scb/uint32(f)), uint8(scr/uint32(f)))
+					i := 3 * (y*w + x)
+					m.pix[i], m.pix[i+1], m.pix[i+2] = r, g, bb
+				}
+			}
+		}
+		wait := async(func() { rows(0, h/2) })
+		rows(h/2, h)
+		return m, wait()
 	}
 	if src != nil {
 		// Fast path: sum the block rows straight from the pixel buffer, the
@@ -436,6 +464,38 @@ func dedupe(rs []Region) []Region {
 		}
 		if !dup {
 			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// dropTextRuns drops the edge clusters that stand in a row with others of
+// about their height, close together: the glyphs of large text (a
+// launcher's clock, a title's letters, "5G" in the status bar), not icons,
+// which stand apart.
+func dropTextRuns(icons []Region) []Region {
+	run := make([]bool, len(icons))
+	for i, a := range icons {
+		for j, b := range icons {
+			if i == j || a.Kind != Icon || b.Kind != Icon {
+				continue
+			}
+			ra, rb := a.Bounds, b.Bounds
+			ha, hb := ra.Dy(), rb.Dy()
+			ov := min(ra.Max.Y, rb.Max.Y) - max(ra.Min.Y, rb.Min.Y)
+			if ov*10 < min(ha, hb)*6 || max(ha, hb)*10 > min(ha, hb)*16 {
+				continue
+			}
+			gap := max(rb.Min.X-ra.Max.X, ra.Min.X-rb.Max.X)
+			if gap >= 0 && gap*5 <= min(ha, hb)*4 {
+				run[i], run[j] = true, true
+			}
+		}
+	}
+	out := icons[:0]
+	for i, ic := range icons {
+		if !run[i] {
+			out = append(out, ic)
 		}
 	}
 	return out

@@ -212,3 +212,40 @@ func shrinkGray(g *image.Gray, w, h int) *image.Gray {
 	}
 	return out
 }
+
+// areaPasses reads each area as a page of its own, scaled as the full pass
+// scales the screen (areas are parts of a screen of width b.Dx()), and
+// grown by a margin so text cut by an area's edge is read whole. b is the
+// image's rectangle; the grey plane has its origin at (0,0).
+func areaPasses(g *image.Gray, areas []image.Rectangle, b image.Rectangle) []pass {
+	factor := min(3, float64(fullPassWidth)/float64(b.Dx()))
+	var out []pass
+	for _, a := range areas {
+		a = a.Sub(b.Min).Inset(-8).Intersect(g.Bounds())
+		if a.Dx() < 8 || a.Dy() < 8 {
+			continue
+		}
+		c := crop(g, a)
+		f := factor
+		if a.Dy() < 40 {
+			f = max(f, min(3, 40/float64(a.Dy())))
+		}
+		out = append(out, pass{img: prepare(c, median(c) < 110, f), offset: a.Min.Add(b.Min), scale: f, psm: gosseract.PSM_SPARSE_TEXT})
+	}
+	return out
+}
+
+// statusPass reads the status bar strip (the top 3% of a portrait screen)
+// at three times the page pass's scale: its clock and battery figures are
+// about 10 px tall on a 1080-px screen read at 810.
+func statusPass(g *image.Gray) pass {
+	b := g.Bounds()
+	h := max(24, b.Dy()/33)
+	if b.Dx() > b.Dy() {
+		h = max(24, b.Dy()/20)
+	}
+	r := image.Rect(0, 0, b.Dx(), min(h, b.Dy()))
+	c := crop(g, r)
+	f := min(3, 2.5*float64(fullPassWidth)/float64(b.Dx()))
+	return pass{img: prepare(c, median(c) < 110, f), offset: r.Min, scale: f, psm: gosseract.PSM_SPARSE_TEXT}
+}

@@ -45,6 +45,19 @@ type Config struct {
 	MinConfidence float64
 	// MaxRegions bounds the crop-and-read regions per call; 0 means 48.
 	MaxRegions int
+	// Binarization is how Tesseract separates text from background:
+	// "otsu" (one threshold per band, Tesseract's own; the default),
+	// "tiled" (Otsu per tile, Leptonica's) or "sauvola". Tiled reads
+	// light-grey text and text on dimmed backgrounds that one threshold
+	// loses (real screens: word recall 89.4% against 85.5%) but loses
+	// light text on colour and photos (virtual phone: 96.7% against 97.8%)
+	// and costs about half as much again; see docs/perception.md.
+	Binarization string
+	// StatusPass also reads the status bar strip at three times its size:
+	// its clock and battery are too small for the page pass. It costs about
+	// 13% more per full read (PerceiveADB), for about half a point of word
+	// recall on the real screens, so it is off by default.
+	StatusPass bool
 	// Logger receives debug messages; nil discards them.
 	Logger *slog.Logger
 }
@@ -80,6 +93,13 @@ func New(cfg Config) (*Engine, error) {
 	}
 	if cfg.MaxRegions <= 0 {
 		cfg.MaxRegions = 48
+	}
+	switch cfg.Binarization {
+	case "":
+		cfg.Binarization = "otsu"
+	case "tiled", "otsu", "sauvola":
+	default:
+		return nil, fmt.Errorf("tesseract: binarization %q: use tiled, otsu or sauvola", cfg.Binarization)
 	}
 	if err := checkLanguages(cfg.Languages); err != nil {
 		return nil, err
@@ -157,6 +177,7 @@ func (e *Engine) acquire(ctx context.Context, langs []string) (*client, error) {
 		// Screens carry no DPI; saying 300 stops Tesseract guessing (and
 		// printing its guess to stderr).
 		_ = gc.SetVariable("user_defined_dpi", "300")
+		_ = gc.SetVariable("thresholding_method", map[string]string{"otsu": "0", "tiled": "1", "sauvola": "2"}[e.cfg.Binarization])
 		c = &client{c: gc}
 		e.mu.Lock()
 		e.all = append(e.all, c)
@@ -204,8 +225,17 @@ func (e *Engine) Recognize(ctx context.Context, img image.Image, opts ocr.Option
 	}
 	grey := toGray(img)
 	var full []ocr.Word
-	if !opts.RegionsOnly {
+	if len(opts.Areas) > 0 {
+		words, err := e.run(ctx, areaPasses(grey, opts.Areas, b), langs)
+		if err != nil {
+			return nil, err
+		}
+		full = dedupeWords(words)
+	} else if !opts.RegionsOnly {
 		passes := bandPasses(grey, e.cfg.Workers)
+		if e.cfg.StatusPass {
+			passes = append(passes, statusPass(grey))
+		}
 		words, err := e.run(ctx, passes, langs)
 		if err != nil {
 			return nil, err

@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -256,6 +257,35 @@ func BenchmarkRecognize1080x2400(b *testing.B) {
 		b.Run(tc.name, func(b *testing.B) {
 			for b.Loop() {
 				if _, err := e.Recognize(context.Background(), img, tc.opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkRecognizeLanguages reads a real 720×1600 Portuguese screen
+// (perception/eval/realeval) with the languages a device locale picks: the
+// time cost of reading a locale's language beside English.
+//
+//	go test ./perception/ocr/tesseract -run '^$' -bench RecognizeLanguages -benchtime 5x
+func BenchmarkRecognizeLanguages(b *testing.B) {
+	img, err := perception.LoadImage(filepath.Join("..", "..", "eval", "realeval", "testdata", "screens", "zap-help-1eb221f", "screen.png"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, langs := range [][]string{{"eng"}, {"por", "eng"}, {"spa", "eng"}, {"rus", "eng"}, {"chi_sim", "eng"}, {"jpn", "eng"}} {
+		b.Run(strings.Join(langs, "+"), func(b *testing.B) {
+			e, err := New(Config{Languages: langs})
+			if err != nil {
+				b.Skipf("%v", err)
+			}
+			defer e.Close()
+			if _, err := e.Recognize(context.Background(), img, ocr.Options{}); err != nil { // loads the models
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if _, err := e.Recognize(context.Background(), img, ocr.Options{}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -10,7 +10,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mobagent/mobagent/device/adb"
+	"github.com/mobagent/mobagent/perception/eval/realeval"
 	"github.com/mobagent/mobagent/perception/eval/simeval"
+	"github.com/mobagent/mobagent/perception/ocr"
+	"github.com/mobagent/mobagent/perception/ocr/ppocr"
 	"github.com/mobagent/mobagent/perception/ocr/tesseract"
 	"github.com/mobagent/mobagent/sim"
 )
@@ -26,6 +29,13 @@ type BenchPerceptionOptions struct {
 	Screens  []string
 	Font     string
 	Misses   bool
+	// Real is a folder of real screens (see perception/eval/realeval);
+	// when set, those are scored instead of the virtual phone's.
+	Real string
+	// Langs override each real screen's OCR languages.
+	Langs []string
+	// Engine is the OCR engine for --real: tesseract or ppocr.
+	Engine string
 }
 
 func newCmdBenchPerception(s *IOStreams, runF func(context.Context, *BenchPerceptionOptions) error) *cobra.Command {
@@ -49,10 +59,21 @@ the adb server (--adb-server, else the environment's, started on localhost when
 needed) to a virtual phone served here, or to --device when given. Timings depend
 on the machine: the table shows the load average and the CPU time per perception.
 
+With --real DIR it scores real phones' screens instead: each folder of DIR holds
+screen.png or screen.jpg, the dump.xml taken with it (uiautomator or Appium) and
+truth.txt, the words drawn on the screen written by hand. It prints OCR word recall
+and precision against the drawn words per group (plain UI, web, photo/video,
+non-Latin) and over all, whether the text the dump lacks reaches the agent in auto
+mode, the noise among OCR-only elements, and the median OCR and perceive times; one
+line per screen with --misses, followed by what was missed. The project's set is
+perception/eval/realeval/testdata (40 screens, sources in its SOURCE.md).
+
 Exits 1 when a measured figure misses its target.`,
 		Example: "  mobagent bench perception\n  mobagent bench perception --json > perception.json\n" +
 			"  mobagent bench perception --screens settings-main,chrome-wikihow --no-timing --misses\n" +
-			"  mobagent bench perception --device emulator-5554",
+			"  mobagent bench perception --device emulator-5554\n" +
+			"  mobagent bench perception --real perception/eval/realeval/testdata --misses\n" +
+			"  mobagent bench perception --real testdata --screens zap-kwai-20ccae0 --json",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.Runs < 1 {
@@ -62,9 +83,18 @@ Exits 1 when a measured figure misses its target.`,
 				return withCode(ExitUsage, fmt.Errorf("--font %q: use go, roboto or auto", opts.Font))
 			}
 			for _, n := range opts.Screens {
+				if opts.Real != "" {
+					break // real screens are checked when the folder is read
+				}
 				if _, ok := simeval.ScreenNamed(n); !ok {
 					return withCode(ExitUsage, fmt.Errorf("--screens: no screen %q; the screens are %s", n, strings.Join(screenNames(), ", ")))
 				}
+			}
+			if opts.Engine != "tesseract" && opts.Engine != "ppocr" {
+				return withCode(ExitUsage, fmt.Errorf("--ocr-engine %q: use tesseract or ppocr", opts.Engine))
+			}
+			if opts.Engine == "ppocr" && opts.Real == "" {
+				return withCode(ExitUsage, fmt.Errorf("--ocr-engine ppocr is measured on real screens: pass --real DIR"))
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -81,6 +111,9 @@ Exits 1 when a measured figure misses its target.`,
 	f.StringSliceVar(&opts.Screens, "screens", nil, "score only these `NAMES` (default: every screen)")
 	f.StringVar(&opts.Font, "font", "go", "virtual phone font: go (the goldens'), roboto or auto")
 	f.BoolVar(&opts.Misses, "misses", false, "also list, per screen, the words missed or misread and what fusion lost")
+	f.StringVar(&opts.Real, "real", "", "score the real screens in `DIR` instead of the virtual phone's")
+	f.StringSliceVar(&opts.Langs, "lang", nil, "with --real: OCR `LANGS` for every screen (default: each screen's own, from its truth)")
+	f.StringVar(&opts.Engine, "ocr-engine", "tesseract", "with --real: the OCR engine, tesseract or ppocr")
 	return cmd
 }
 
@@ -93,6 +126,9 @@ func screenNames() []string {
 }
 
 func benchPerceptionRun(ctx context.Context, opts *BenchPerceptionOptions) error {
+	if opts.Real != "" {
+		return benchPerceptionReal(ctx, opts)
+	}
 	engine, err := tesseract.New(tesseract.Config{})
 	if err != nil {
 		return withCode(ExitUnavailable, err)
@@ -178,4 +214,81 @@ func benchPerceptionTiming(ctx context.Context, opts *BenchPerceptionOptions, en
 		err = cerr
 	}
 	return t, err
+}
+
+// benchPerceptionReal scores the real screens in opts.Real.
+func benchPerceptionReal(ctx context.Context, opts *BenchPerceptionOptions) error {
+	cases, err := realeval.Load(opts.Real, opts.Screens...)
+	if err != nil {
+		return withCode(ExitUsage, err)
+	}
+	langs := map[string]bool{"eng": true}
+	for _, l := range opts.Langs {
+		langs[l] = true
+	}
+	for _, c := range cases {
+		if len(opts.Langs) == 0 {
+			for _, l := range c.Truth.Languages {
+				langs[l] = true
+			}
+		}
+	}
+	var need []string
+	for l := range langs {
+		need = append(need, l)
+	}
+	slices.Sort(need)
+	var engine ocr.Engine
+	name := opts.Engine
+	if name == "" {
+		name = "tesseract"
+	}
+	switch name {
+	case "ppocr":
+		pe, err := ppocr.New(ppocr.Config{})
+		if err != nil {
+			return withCode(ExitUnavailable, err)
+		}
+		defer pe.Close()
+		engine = pe
+	default:
+		te, err := tesseract.New(tesseract.Config{Languages: need})
+		if err != nil {
+			return withCode(ExitUnavailable, fmt.Errorf("%w (./scripts/deps.sh installs the language packs)", err))
+		}
+		defer te.Close()
+		engine = te
+		if !tesseract.ThreadLimited() {
+			fmt.Fprintf(opts.IO.ErrOut, "warning: %s is not set; OCR timings will be several times slower\n", tesseract.ThreadLimitVar)
+		}
+	}
+	n := 0
+	results, err := realeval.Run(ctx, cases, realeval.Options{Engine: engine, EngineName: name, Languages: opts.Langs}, func(r realeval.Result) {
+		n++
+		fmt.Fprintf(opts.IO.ErrOut, "[%d/%d] %-44s %s\n", n, len(cases), r.Screen, r.OCR)
+	})
+	if err != nil {
+		return fmt.Errorf("bench perception --real: %w", err)
+	}
+	sum := realeval.Summarize(name, opts.Real, results)
+	if opts.JSON {
+		if err := printJSON(opts.IO.Out, struct {
+			Pass bool `json:"pass"`
+			realeval.Summary
+		}{sum.Pass(), sum}); err != nil {
+			return err
+		}
+	} else {
+		if err := sum.WriteTable(opts.IO.Out); err != nil {
+			return err
+		}
+		if opts.Misses {
+			fmt.Fprintln(opts.IO.Out)
+			sum.WriteScreens(opts.IO.Out, true)
+		}
+	}
+	if !sum.Pass() {
+		return withCode(ExitFailed, errors.New("bench perception --real: a figure misses its target (see the table; --misses lists what was missed)"))
+	}
+	return nil
 }

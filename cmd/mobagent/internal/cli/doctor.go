@@ -11,23 +11,39 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mobagent/mobagent/device/adb"
+	"github.com/mobagent/mobagent/perception/ocr/ppocr"
 )
 
 // DoctorOptions are the flags of `mobagent doctor`.
 type DoctorOptions struct {
 	IO     *IOStreams
 	Server string
+	// ConfigPath is --config; Model a profile to check besides the
+	// configured ones (--model, else $MOBAGENT_MODEL); Memory the store
+	// (default: the default store).
+	ConfigPath string
+	Model      string
+	BaseURL    string
+	Memory     string
+	// OpenModel opens the models to check (tests replace it).
+	OpenModel ModelFunc
 }
 
 func newCmdDoctor(s *IOStreams, runF func(context.Context, *DoctorOptions) error) *cobra.Command {
 	opts := &DoctorOptions{IO: s}
 	cmd := &cobra.Command{
 		Use:   "doctor",
-		Short: "Check adb, devices, Tesseract and fonts, with a fix for each failure",
+		Short: "Check adb, devices, Tesseract, fonts, the config, the models and the memory store, with a fix for each failure",
 		Long: `Check everything mobagent needs and print a fix for each failure:
 adb and its server, online devices, Tesseract OCR with English data, the
-OMP_THREAD_LIMIT setting that makes Tesseract fast, and the fonts the virtual
-phone draws with. It exits 1 when a required check fails.`,
+OMP_THREAD_LIMIT setting that makes Tesseract fast, the OCR language packs,
+the optional PP-OCR engine (--ocr-engine ppocr), the fonts the virtual phone
+draws with, the config file, each configured model endpoint (one request of
+one token: is it up, is the key accepted, does the model exist) and the
+memory store. It exits 1 when a required check fails.`,
+		Example: `  mobagent doctor
+  mobagent doctor --config ./ci.yaml
+  mobagent doctor --model ollama:qwen2.5vl:7b`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -37,6 +53,10 @@ phone draws with. It exits 1 when a required check fails.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.Server, "adb-server", "", "adb server `HOST:PORT` (default: from the environment, else localhost:5037)")
+	configFlag(cmd.Flags(), &opts.ConfigPath)
+	cmd.Flags().StringVarP(&opts.Model, "model", "m", "", "also check this model `PROFILE` (default: $MOBAGENT_MODEL)")
+	cmd.Flags().StringVar(&opts.BaseURL, "base-url", "", "endpoint `URL` for --model's provider")
+	cmd.Flags().StringVar(&opts.Memory, "memory", "", "the memory store to check (default $XDG_DATA_HOME/mobagent/memory.db)")
 	return cmd
 }
 
@@ -98,7 +118,34 @@ func doctorRun(ctx context.Context, opts *DoctorOptions) error {
 		} else {
 			ver, _ := exec.CommandContext(ctx, tp, "--version").CombinedOutput()
 			checks = append(checks, check{name: "tesseract", ok: true, detail: tp + " (" + firstLine(string(ver)) + ", eng)"})
+			var langs, missing []string
+			have := map[string]bool{}
+			for _, l := range strings.Fields(string(out)) {
+				have[l] = true
+			}
+			for _, l := range []string{"por", "spa", "deu", "fra", "chi_sim", "jpn", "kor", "rus"} {
+				if have[l] {
+					langs = append(langs, l)
+				} else {
+					missing = append(missing, l)
+				}
+			}
+			c := check{name: "OCR languages", ok: len(missing) == 0, optional: true,
+				detail: "installed: eng " + strings.Join(langs, " ") + "; the device locale picks among them (perceive --lang overrides)"}
+			if len(missing) > 0 {
+				c.detail += "; missing: " + strings.Join(missing, " ")
+				c.fix = "./scripts/deps.sh (or apt-get install tesseract-ocr-LANG for each)"
+			}
+			checks = append(checks, c)
 		}
+	}
+	if ok, missing := ppocr.Installed(ppocr.Config{}); ok {
+		checks = append(checks, check{name: "ppocr", ok: true, optional: true,
+			detail: "PP-OCRv4 over ONNX Runtime, the optional engine (--ocr-engine ppocr): installed"})
+	} else {
+		checks = append(checks, check{name: "ppocr", ok: true, optional: true,
+			detail: "the optional engine (--ocr-engine ppocr: photos, video, Chinese) is not installed: " + missing + " is missing",
+			fix:    "./scripts/deps.sh --with-ppocr (Tesseract stays the default)"})
 	}
 	if opts.IO.Getenv("OMP_THREAD_LIMIT") != "1" {
 		checks = append(checks, check{name: "OMP_THREAD_LIMIT", optional: true, detail: "not 1: Tesseract runs about 2.5× slower",
@@ -112,6 +159,8 @@ func doctorRun(ctx context.Context, opts *DoctorOptions) error {
 	} else {
 		checks = append(checks, check{name: "fonts", ok: true, detail: "Roboto (as Android draws)"})
 	}
+
+	checks = append(checks, setupChecks(ctx, opts)...)
 
 	failed := 0
 	for _, ch := range checks {

@@ -17,6 +17,7 @@ import (
 	"github.com/mobagent/mobagent/llm/openai"
 	"github.com/mobagent/mobagent/perception"
 	"github.com/mobagent/mobagent/perception/ocr"
+	"github.com/mobagent/mobagent/perception/ocr/ppocr"
 	"github.com/mobagent/mobagent/perception/ocr/tesseract"
 	"github.com/mobagent/mobagent/sim"
 	"github.com/mobagent/mobagent/sim/simserve"
@@ -158,6 +159,12 @@ func openModel(profile, baseURL string, getenv func(string) string, log *slog.Lo
 	return m, p, nil
 }
 
+// openPPOCR opens the PP-OCR engine; it reads one alphabet (Chinese,
+// English letters, digits), whatever the languages.
+func openPPOCR([]string) (ocr.Engine, error) {
+	return ppocr.New(ppocr.Config{})
+}
+
 // openOCR is the real OCRFunc: Tesseract.
 func openOCR(languages []string) (ocr.Engine, error) {
 	return tesseract.New(tesseract.Config{Languages: languages})
@@ -170,13 +177,17 @@ type perceptionFlags struct {
 	OCR       string
 	Icons     bool
 	Languages []string
-	noOCR     bool // the old --no-ocr of perceive, hidden
+	// Engine is the OCR engine: tesseract (the default) or ppocr (PP-OCR
+	// through ONNX Runtime, installed by scripts/deps.sh --with-ppocr).
+	Engine string
+	noOCR  bool // the old --no-ocr of perceive, hidden
 }
 
 func (p *perceptionFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&p.OCR, "ocr", "auto", "OCR: auto (where the hierarchy lacks the drawn text), always or off")
 	fs.BoolVar(&p.Icons, "icons", false, "detect unlabelled icons in the pixels (slower)")
-	fs.StringSliceVar(&p.Languages, "lang", nil, "OCR `LANGS` as Tesseract codes, comma-separated (default: eng)")
+	fs.StringSliceVar(&p.Languages, "lang", nil, "OCR `LANGS` as Tesseract codes, comma-separated (default: from the device's locale, else eng)")
+	fs.StringVar(&p.Engine, "ocr-engine", "tesseract", "OCR engine: tesseract, or ppocr (PP-OCR, stronger on photos and Chinese; ./scripts/deps.sh --with-ppocr)")
 	fs.BoolVar(&p.noOCR, "no-ocr", false, "same as --ocr off")
 	_ = fs.MarkHidden("no-ocr")
 }
@@ -188,6 +199,9 @@ func (p *perceptionFlags) settings() (perception.Settings, error) {
 	}
 	if p.noOCR {
 		mode = perception.OCRNever
+	}
+	if p.Engine != "" && p.Engine != "tesseract" && p.Engine != "ppocr" {
+		return perception.Settings{}, fmt.Errorf("--ocr-engine %q: use tesseract or ppocr", p.Engine)
 	}
 	return perception.Settings{OCR: mode, Icons: p.Icons, Languages: p.Languages}, nil
 }
@@ -202,6 +216,9 @@ func (p *perceptionFlags) open(open OCRFunc, warn io.Writer, log *slog.Logger) (
 	}
 	var eng ocr.Engine
 	if s.OCR != perception.OCRNever {
+		if p.Engine == "ppocr" {
+			open = openPPOCR
+		}
 		eng, err = open(s.Languages)
 		switch {
 		case err != nil && s.OCR == perception.OCRAlways:

@@ -79,6 +79,7 @@ Start with:
 	root.AddCommand(newCmdMemory(s, nil), newCmdExplore(s, nil))
 	root.AddCommand(newCmdSchema(s, nil))
 	root.AddCommand(newCmdAction(s))
+	root.AddCommand(newCmdMCP(f, nil), newCmdConfig(s, nil))
 	guardGroups(root)
 	return root
 }

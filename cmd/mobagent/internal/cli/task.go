@@ -20,6 +20,7 @@ import (
 	"github.com/mobagent/mobagent/agents/agentmem"
 	"github.com/mobagent/mobagent/agents/offline"
 	"github.com/mobagent/mobagent/agents/trajectory"
+	"github.com/mobagent/mobagent/config"
 	"github.com/mobagent/mobagent/memory"
 	"github.com/mobagent/mobagent/prompts"
 	"github.com/mobagent/mobagent/safety"
@@ -55,6 +56,20 @@ type TaskOptions struct {
 	// Environ lists the environment for secrets (MOBAGENT_SECRET_*); nil
 	// means the process environment.
 	Environ []string
+
+	// A model per role (config.go, models.go): --planner-model and the
+	// others, the routing preset and its local model, the escalation.
+	Roles roleModels
+	// Policy is a safety policy file; RunsDir the directory of run
+	// directories when --out is not given ("" means runs).
+	Policy  string
+	RunsDir string
+	// ConfigPath is --config; Config the file read (nil: none).
+	ConfigPath string
+	Config     *config.Config
+	// Origins says where each setting came from (flag, environment,
+	// config file, default).
+	Origins origins
 
 	OpenDevice DeviceFunc
 	OpenModel  ModelFunc
@@ -93,6 +108,14 @@ unavailable, 130 interrupted.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Instruction = args[0]
+			c, err := loadConfig(opts.IO, opts.ConfigPath)
+			if err != nil {
+				return err
+			}
+			opts.Config = c
+			if opts.Origins, err = applyConfig(cmd.Flags(), c, taskConfigKeys, opts.IO.Getenv); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -118,6 +141,19 @@ unavailable, 130 interrupted.`,
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "log more")
 	f.StringVar(&opts.Memory, "memory", "", "memory store `PATH` (default $XDG_DATA_HOME/mobagent/memory.db)")
 	f.BoolVar(&opts.NoMemory, "no-memory", false, "run without the memory store: no tips, no shortcuts, nothing learned")
+	f.StringVar(&opts.Roles.Planner, "planner-model", "", "the planner's model `PROFILE` (default: --model)")
+	f.StringVar(&opts.Roles.Decision, "decision-model", "", "the decision's model `PROFILE` (default: --model)")
+	f.StringVar(&opts.Roles.Reflector, "reflector-model", "", "the reflector's model `PROFILE` (default: --model)")
+	f.StringVar(&opts.Roles.Notetaker, "notetaker-model", "", "the notetaker's model `PROFILE` (default: --model)")
+	f.StringVar(&opts.Roles.Routing, "routing", "", "routing `PRESET`: minions (decision and notes on --local-model, the rest on --model, escalating after 2 local failures)")
+	f.StringVar(&opts.Roles.Local, "local-model", "", "the local model `PROFILE` of --routing minions")
+	f.StringVar(&opts.Roles.EscalateTo, "escalate-to", "", "send a failing role's step to this model `PROFILE` (default with --routing: --model)")
+	f.IntVar(&opts.Roles.EscalateAfter, "escalate-after", 2, "escalate after `N` failures in a row")
+	f.StringVar(&opts.Policy, "policy", "", "safety policy `FILE` (default: the built-in rules)")
+	f.StringVar(&opts.RunsDir, "runs-dir", "", "put run directories in `DIR` when --out is not given (default: runs)")
+	f.StringVar(&opts.SimAddr, "sim-addr", "", "where a virtual phone served for the run listens (`HOST:PORT`; default: the first free port from 127.0.0.1:15555)")
+	_ = f.MarkHidden("sim-addr")
+	configFlag(f, &opts.ConfigPath)
 	return cmd
 }
 
@@ -176,31 +212,44 @@ func taskRun(ctx context.Context, opts *TaskOptions) error {
 	}
 	log := slog.New(red.Handler(slog.NewTextHandler(opts.IO.ErrOut, &slog.HandlerOptions{Level: level})))
 
-	// The model.
-	cfg := agents.Config{Logger: log, Secrets: secrets, Redactor: red, Vision: opts.Vision,
-		Team: agents.TeamConfig{Prompts: ps, Vision: opts.Vision}}
-	profile := opts.Model
-	if profile == "" {
-		profile = strings.TrimSpace(getenv(opts.IO, "MOBAGENT_MODEL"))
+	// The models: one for every role, or one per role (models.go).
+	cfg := agents.Config{Logger: log, Secrets: secrets, Redactor: red}
+	tc := agents.TeamConfig{Prompts: ps, Vision: opts.Vision}
+	ch := opts.Roles
+	ch.Default, ch.BaseURL = opts.Model, opts.BaseURL
+	if ch.Default == "" {
+		ch.Default = strings.TrimSpace(getenv(opts.IO, "MOBAGENT_MODEL"))
 	}
-	offlineRoles := profile == "" || strings.EqualFold(profile, "offline")
-	if offlineRoles {
-		if profile == "" {
-			fmt.Fprintln(opts.IO.ErrOut, "no model configured (--model or MOBAGENT_MODEL): using the offline policy, a baseline that follows labels without a language model")
-		}
-	} else {
-		m, p, err := opts.OpenModel(profile, opts.BaseURL, opts.IO.Getenv, log)
-		if err != nil {
-			return withCode(ExitUnavailable, fmt.Errorf("--model %s: %w", profile, err))
-		}
-		cfg.Model, cfg.ModelName = m, p.String()
+	opener := &modelOpener{cfg: opts.Config, open: opts.OpenModel, getenv: opts.IO.Getenv, baseURL: opts.BaseURL, log: log}
+	tm, err := ch.build(opener, opts.Vision, tc, opts.IO.ErrOut, red)
+	if errors.Is(err, errNeedsModel) {
+		return withCode(ExitUsage, err)
 	}
-	if opts.Dialect != "" {
+	if err != nil {
+		return withCode(ExitUnavailable, err)
+	}
+	offlineRoles := tm.Offline
+	if offlineRoles && ch.Default == "" {
+		fmt.Fprintln(opts.IO.ErrOut, "no model configured (--model or MOBAGENT_MODEL): using the offline policy, a baseline that follows labels without a language model")
+	}
+	cfg.Model, cfg.ModelName, cfg.Vision, cfg.Team = tm.Model, tm.Name, tm.Vision, tc
+	if tm.Model == nil && !tm.Offline {
+		cfg.Roles = tm.Roles
+		cfg.ModelName = tm.Name
+	}
+	if tm.Offline {
+		cfg.ModelName = ""
+	}
+	switch {
+	case opts.Dialect != "":
 		d, err := (&actions.Dialects{}).Lookup(opts.Dialect)
 		if err != nil {
 			return withCode(ExitUsage, fmt.Errorf("--dialect: %w", err))
 		}
 		cfg.Team.Dialect = d
+	case !tm.Dialect.Auto():
+		// The config file's dialect for the decision model.
+		cfg.Team.Dialect = tm.Dialect
 	}
 
 	// The memory store, before the phone: a bad --memory fails at once.
@@ -223,8 +272,12 @@ func taskRun(ctx context.Context, opts *TaskOptions) error {
 	defer stopSim()
 	cfg.Device = dev
 
-	// Perception, as 'mobagent perceive' with the same flags.
-	perc, popts, closeOCR, err := opts.Perception.open(opts.OpenOCR, opts.IO.ErrOut, log)
+	// Perception, as 'mobagent perceive' with the same flags (and the
+	// device's locale for OCR when --lang is not given).
+	if len(opts.Perception.Languages) == 0 {
+		opts.Perception.Languages = deviceLanguages(ctx, dev)
+	}
+	perc, popts, closeOCR, err := opts.Perception.open(fallbackOCR(opts.OpenOCR, opts.IO.ErrOut), opts.IO.ErrOut, log)
 	if err != nil {
 		return err
 	}
@@ -234,6 +287,13 @@ func taskRun(ctx context.Context, opts *TaskOptions) error {
 	// Safety.
 	term := &safety.Terminal{In: opts.IO.In, Out: opts.IO.ErrOut, Logger: log}
 	cfg.Gate = &safety.Gate{Mode: mode, Confirmer: term, Asker: term, Redactor: red, Logger: log}
+	if opts.Policy != "" {
+		pol, err := safety.LoadPolicy(opts.Policy)
+		if err != nil {
+			return withCode(ExitUsage, fmt.Errorf("--policy: %w", err))
+		}
+		cfg.Gate.Policy = pol
+	}
 	if mode != safety.ModeAsk {
 		cfg.Gate.Asker = safety.NoPerson{}
 	}
@@ -242,7 +302,11 @@ func taskRun(ctx context.Context, opts *TaskOptions) error {
 	// The run directory.
 	out := opts.Out
 	if out == "" {
-		out = filepath.Join("runs", time.Now().Format("20060102-150405")+"-"+slug(opts.Instruction))
+		root := opts.RunsDir
+		if root == "" {
+			root = "runs"
+		}
+		out = filepath.Join(root, time.Now().Format("20060102-150405")+"-"+slug(opts.Instruction))
 	}
 	rec, err := trajectory.Create(out, trajectory.Config{Redactor: red})
 	if err != nil {
@@ -254,7 +318,7 @@ func taskRun(ctx context.Context, opts *TaskOptions) error {
 	// Memory: tips and shortcuts in, what the run taught out.
 	var paths offline.Paths
 	if store != nil {
-		mem, err := agentmem.New(agentmem.Config{Store: store, Model: cfg.Model, RunDir: out, Logger: log,
+		mem, err := agentmem.New(agentmem.Config{Store: store, Model: tm.Learn, RunDir: out, Logger: log,
 			OnLearn: func(l agentmem.Learned) { printLearned(opts.IO.ErrOut, red, l) }})
 		if err != nil {
 			return err
