@@ -240,3 +240,36 @@ func FuzzParseIntent(f *testing.F) {
 		}
 	})
 }
+
+// TestChineseStrings: a phone whose system language is Chinese shows the
+// apps' strings in Chinese (a Xiaomi build with MIUI's app names), and
+// leaves content and typed text as they are.
+func TestChineseStrings(t *testing.T) {
+	p := newXiaomiPhone(t)
+	en := string(p.DumpXML())
+	if _, _, code := sh(t, p, "settings put system system_locales zh-CN"); code != 0 {
+		t.Fatal("settings put failed")
+	}
+	home := string(p.DumpXML())
+	for _, want := range []string{`text="日历"`, `text="短信"`, `text="笔记"`, `text="设置"`} {
+		if !strings.Contains(home, want) {
+			t.Errorf("the Chinese home screen lacks %s", want)
+		}
+	}
+	if home == en {
+		t.Fatal("the home screen did not change language")
+	}
+	sh(t, p, "am start -a android.settings.WIFI_SETTINGS")
+	if d := string(p.DumpXML()); !strings.Contains(d, `text="WLAN"`) || !strings.Contains(d, `text="网络和互联网"`) {
+		t.Errorf("the network page is not in Chinese:\n%.3000s", d)
+	}
+	sh(t, p, `am start -a android.intent.action.INSERT -t vnd.android.cursor.item/event -e title "Settings"`)
+	d := string(p.DumpXML())
+	if !strings.Contains(d, `text="Settings"`) || !strings.Contains(d, `text="保存"`) {
+		t.Errorf("the editor translated the typed title, or not its own strings:\n%.3000s", d)
+	}
+	sh(t, p, "settings put system system_locales en-US")
+	if d := string(p.DumpXML()); !strings.Contains(d, `text="Save"`) {
+		t.Errorf("back in English the editor shows:\n%.2000s", d)
+	}
+}

@@ -73,6 +73,7 @@ func (p *Phone) buildScene() *scene {
 		sc.system = append(sc.system, &Node{Text: p.toast, Bounds: image.Rect((w-tw)/2, y, (w+tw)/2, y+th),
 			Style: Style{Bg: rgb(0x32, 0x33, 0x36), Fg: rgb(0xf1, 0xf1, 0xf1), Radius: th / 2, Center: true, TextSize: t.Small}})
 	}
+	p.localizeScene(sc)
 	return sc
 }
 

@@ -293,7 +293,7 @@ func (r *runner) runItem(ctx context.Context, ph agents.Device, it Item) {
 		return
 	}
 	run.Elapsed = format.Ms(r.now().Sub(began))
-	line, err := json.Marshal(run)
+	line, err := marshal(run)
 	if err != nil {
 		r.fail(it, err)
 		return
