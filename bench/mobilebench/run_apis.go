@@ -85,7 +85,7 @@ func ParseAPIList(data []byte, name string) ([]APIApp, error) {
 	for i, a := range apps {
 		for j, api := range a.APIs {
 			if strings.TrimSpace(api.Command) == "" {
-				return nil, &InputError{File: name, Err: fmt.Errorf("%w: app %d (%s) API %d has no \"ADB Command\"", ErrBadItem, i+1, a.NameZH, j+1)}
+				return nil, &InputError{File: name, Err: fmt.Errorf("%w: app %d (%s) API %d has no \"ADB Command\": is this Mobile-Bench's API list (app_list_MIUI.json or agent_for_api/api_list.json)?", ErrBadItem, i+1, a.NameZH, j+1)}
 			}
 		}
 	}

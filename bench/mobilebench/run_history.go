@@ -120,18 +120,17 @@ func ScreenLines(root *Node) []ScreenLine {
 }
 
 // lineAt is the line an action at p acts on: the smallest interactive
-// line whose bounds hold p, else the smallest line of any kind.
+// line whose bounds hold p. The reference's agent acts only on the
+// interactive lines it numbers, so a tap on anything else writes nothing.
 func lineAt(lines []ScreenLine, p image.Point) (ScreenLine, bool) {
 	best := -1
 	area := func(r image.Rectangle) int { return r.Dx() * r.Dy() }
-	for pass := 0; pass < 2 && best < 0; pass++ {
-		for i, l := range lines {
-			if (pass == 0 && !l.Interactive) || !p.In(l.Bounds) {
-				continue
-			}
-			if best < 0 || area(l.Bounds) < area(lines[best].Bounds) {
-				best = i
-			}
+	for i, l := range lines {
+		if !l.Interactive || !p.In(l.Bounds) {
+			continue
+		}
+		if best < 0 || area(l.Bounds) < area(lines[best].Bounds) {
+			best = i
 		}
 	}
 	if best < 0 {

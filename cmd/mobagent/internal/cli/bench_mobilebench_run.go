@@ -242,10 +242,14 @@ func benchMobilebenchRun(ctx context.Context, opts *BenchMobilebenchRunOptions) 
 	switch strings.ToLower(profile) {
 	case "oracle":
 		cfg.System = "oracle"
-		cfg.Team = func(it mobilebench.Item, rec *mobilebench.Recorder) agents.Team { return mobilebench.NewOracle(it, rec).Roles() }
+		cfg.Team = func(it mobilebench.Item, rec *mobilebench.Recorder) agents.Team {
+			return mobilebench.NewOracle(it, rec).Roles()
+		}
 	case "offline":
 		cfg.System = "offline"
-		cfg.Team = func(mobilebench.Item, *mobilebench.Recorder) agents.Team { return offline.New(offline.Config{}).Roles() }
+		cfg.Team = func(mobilebench.Item, *mobilebench.Recorder) agents.Team {
+			return offline.New(offline.Config{}).Roles()
+		}
 	default:
 		open := opts.OpenModel
 		if open == nil {
