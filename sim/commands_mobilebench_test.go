@@ -149,7 +149,12 @@ func TestMobileBenchIntents(t *testing.T) {
 		{line: `am start -n com.android.fileexplorer/.FileExplorerTabActivity`, fg: filesPkg},
 		{line: `am start -a android.intent.action.VIEW -d weather://weather2.miui.com/main com.miui.weather2/.ActivityWeatherMain`, fg: weatherPkg},
 		{line: `am start -a miui.intent.action.weather -d weather://weather2.miui.com/dailyforcast/detail com.miui.weather2/.ActivityDailyForecastDetail`, fg: weatherPkg},
-		{line: `am start -a com.miui.weather.widget_city_manager com.miui.weather2/.ActivitySearchCity`, code: 1},
+		{line: `am start -a com.miui.weather.widget_city_manager com.miui.weather2/.ActivitySearchCity`, fg: weatherPkg, act: "ActivitySearchCity", check: func(t *testing.T, p *Phone) {
+			if d := string(p.DumpXML()); !strings.Contains(d, `resource-id="com.miui.weather2:id/search_input"`) || !strings.Contains(d, `text="北京"`) {
+				t.Errorf("no city search:\n%.2000s", d)
+			}
+		}},
+		{line: `am start -a com.miui.weather.widget_city_manager -n com.miui.weather2/.view.EditDeeplinkActivity`, code: 1},
 		{line: `am start -a android.settings.SETTINGS`, fg: settingsPkg, act: "Settings"},
 		{line: `am start -a android.settings.WIFI_SETTINGS`, fg: settingsPkg, act: "SubSettings"},
 		{line: `am start -a android.intent.action.VIEW -n com.xiaomi.market/.ui.MarketTabActivity -d "mimarket://home"`, fg: storePkg},

@@ -78,6 +78,8 @@ var zhXiaomi = map[string]string{
 // items open (calendar, clock, messages, contacts, notes, photos, files,
 // weather, settings, the store, the launcher and the system bars).
 var zhStrings = map[string]string{
+	"Search city":                        "搜索城市",
+	"Enter a city name":                  "输入城市名称",
 	"4 or more characters":               "4 个或更多字符",
 	"4 or more numbers":                  "4 位或更多数字",
 	"48.2 MB used in internal storage":   "内部存储空间已使用 48.2 MB",

@@ -74,6 +74,13 @@ var xiaomiApps = []vendorApp{
 	{pkg: "com.miui.weather2", app: weatherPkg, main: ".ActivityWeatherMain", activities: map[string]vendorStart{
 		".ActivityWeatherMain":         launchOf(weatherPkg),
 		".ActivityDailyForecastDetail": launchOf(weatherPkg), // the main screen lists the daily forecast
+		".ActivitySearchCity": func(p *Phone, _ *intentSpec) error {
+			if err := p.launch(weatherPkg); err != nil {
+				return err
+			}
+			p.Push(weatherCitySearch())
+			return nil
+		},
 	}},
 	{pkg: "com.android.browser", app: chromePkg, main: ".BrowserActivity", activities: map[string]vendorStart{
 		".BrowserActivity": startBrowser,
@@ -214,4 +221,32 @@ func (p *Phone) vendorText(s string) string {
 		s = strings.ReplaceAll(s, "="+own+"\n", "="+a.pkg+"\n")
 	}
 	return s
+}
+
+// weatherCities are the cities the weather app's search finds.
+var weatherCities = []string{"北京", "北京市海淀区", "上海", "广州", "深圳", "杭州", "武汉", "成都", "San Francisco", "New York", "London", "Tokyo"}
+
+// weatherCitySearch is the weather app's city search (MIUI's
+// ActivitySearchCity): a search field and the cities that match it; a
+// city opens its weather.
+func weatherCitySearch() *Activity {
+	query := new(string)
+	field := weatherPkg + ":id/search_input"
+	return &Activity{App: lookupApp(weatherPkg), Name: ".ActivitySearchCity", Title: "Search city", Focus: field,
+		View: func(p *Phone, a *Activity, r Rect) *Node {
+			t := p.Theme()
+			root := screenRoot(t, r)
+			col := newColumn(r)
+			root.Add(toolbar(t, col.next(t.Dp(64)), weatherPkg, "Search city", true))
+			root.Add(editText(t, col.next(t.Dp(64)).Inset(t.Dp(8)), field, "Enter a city name", query, Field{}))
+			var rows []listRow
+			for _, c := range weatherCities {
+				if q := strings.TrimSpace(*query); q != "" && !strings.Contains(strings.ToLower(c), strings.ToLower(q)) {
+					continue
+				}
+				rows = append(rows, listRow{ID: weatherPkg + ":id/city_item", Title: c, OnClick: func(p *Phone) { p.Replace(weatherMain(p)) }})
+			}
+			root.Add(rowsList(t, a, weatherPkg+":id/city_list", col.rest(), rows))
+			return root
+		}}
 }

@@ -88,6 +88,25 @@ var modelScripts = []modelScript{
 			`{"thought": "预报列表里能看到明天的天气。", "action": {"action": "done", "status": "success", "answer": "明天晴，22° / 14°"}}`,
 		},
 		wants: []string{"com.miui.weather2/.ActivityDailyForecastDetail. [Call result]:API execution successful"}},
+	{set: SAMT, id: 144,
+		plan: `{"thought": "先在小米天气里搜索海淀区，再看预报和空气质量。", "subgoals": ["搜索北京市海淀区", "查看天气预报和空气质量"], "current": 0}`,
+		decisions: []string{
+			`{"thought": "用城市管理的 API 打开城市搜索。", "action": {"action": "adb", "command": "adb shell am start -a com.miui.weather.widget_city_manager com.miui.weather2/.ActivitySearchCity"}, "expect": "城市搜索页面", "subgoal_done": false}`,
+			`{"thought": "搜索框已经获得焦点，输入海淀区。", "action": {"action": "type", "text": "北京市海淀区"}, "expect": "搜索结果出现海淀区", "subgoal_done": true}`,
+			`{"thought": "打开每日预报详情。", "action": {"action": "adb", "command": "adb shell am start -a android.intent.action.VIEW -d weather://weather2.miui.com/dailyforcast/detail com.miui.weather2/.ActivityDailyForecastDetail"}, "expect": "天气预报", "subgoal_done": false}`,
+			`{"thought": "预报已显示，页面上没有空气质量数据。", "action": {"action": "done", "status": "success", "answer": "海淀区：局部多云，最高 21° 最低 13°；没有空气质量数据"}}`,
+		},
+		wants: []string{"com.miui.weather2/.ActivitySearchCity. [Call result]:API execution successful", "北京市海淀区)"}},
+	{set: MAMT, id: 432,
+		plan: `{"thought": "查北京明天的天气，再在文件管理里找小米科技园的地址。", "subgoals": ["搜索北京的天气", "查看明天的预报", "在文件管理里找地址"], "current": 0}`,
+		decisions: []string{
+			`{"thought": "打开小米天气的城市搜索。", "action": {"action": "adb", "command": "adb shell am start -a com.miui.weather.widget_city_manager com.miui.weather2/.ActivitySearchCity"}, "expect": "城市搜索", "subgoal_done": false}`,
+			`{"thought": "输入北京。", "action": {"action": "type", "text": "北京"}, "expect": "北京出现在结果里", "subgoal_done": true}`,
+			`{"thought": "看每日预报。", "action": {"action": "adb", "command": "adb shell am start -a miui.intent.action.weather -d weather://weather2.miui.com/dailyforcast/detail com.miui.weather2/.ActivityDailyForecastDetail"}, "expect": "明天的预报", "subgoal_done": true}`,
+			`{"thought": "打开文件管理找地址文档。", "action": {"action": "adb", "command": "adb shell am start -n com.android.fileexplorer/.FileExplorerTabActivity"}, "expect": "文件列表", "subgoal_done": false}`,
+			`{"thought": "文件管理里没有小米科技园地址的文件，天气已经查到。", "action": {"action": "done", "status": "success", "answer": "北京明天晴，22° / 14°；手机里没有小米科技园的地址"}}`,
+		},
+		wants: []string{"com.android.fileexplorer/.FileExplorerTabActivity. [Call result]:API execution successful", "北京)"}},
 }
 
 // TestScriptedModelRun runs the model-backed agents (planner, decision,

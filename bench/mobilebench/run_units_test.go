@@ -122,9 +122,9 @@ func TestCoverageOfSamples(t *testing.T) {
 		{SAST, 3, []ReasonKind{NoApp}},                     // "打开便签", text only
 		{SAST, 6, []ReasonKind{MissingActivity}},           // the gallery has no search activity
 		{SAMT, 40, []ReasonKind{MissingApp, MissingAPI}},   // Amap; "<目的地>" unquoted
-		{SAMT, 144, []ReasonKind{MissingAPI}},              // the weather's city search
+		{MAMT, 7, []ReasonKind{MissingApp, MissingAPI}},    // Weibo and QQ
 		{SAST, 245, []ReasonKind{MissingView, MissingApp}}, // XiaoAi's switch
-		{SAMT, 1, nil}, {SAMT, 517, nil}, {SAST, 216, nil},
+		{SAMT, 1, nil}, {SAMT, 517, nil}, {SAST, 216, nil}, {SAMT, 144, nil}, {MAMT, 432, nil},
 	} {
 		got := reason[itemKey{tc.set, tc.id}]
 		for _, k := range tc.want {
