@@ -100,143 +100,184 @@ const observeAttempts = 3
 //
 // dev is read for the foreground app; input goes through exec only.
 func RunShortcut(ctx context.Context, dev device.Device, perceive PerceiveFunc, exec ExecFunc, sc Shortcut, args map[string]string) (ShortcutResult, error) {
-	start := time.Now()
-	res := ShortcutResult{Name: sc.Name}
-	defer func() { res.Duration = time.Since(start) }()
-	fail := func(step int, phase, expected, seen string) (ShortcutResult, error) {
-		m := &MismatchError{Shortcut: sc.Name, Step: step, Phase: phase, Expected: expected, Seen: seen}
-		res.Mismatch = m
-		res.Duration = time.Since(start)
-		return res, m
-	}
+	r := &replay{dev: dev, perceive: perceive, exec: exec, sc: sc, args: args, start: time.Now()}
+	r.res.Name = sc.Name
+	defer func() { r.res.Duration = time.Since(r.start) }()
 	if err := ValidateShortcut(sc); err != nil {
-		return res, err
+		return r.res, err
 	}
 	for _, p := range sc.Params {
 		if _, ok := args[p.Name]; !ok {
-			return fail(0, PhaseArgs, fmt.Sprintf("a value for parameter %q (%s)", p.Name, p.Description), "no such argument")
+			return r.fail(0, PhaseArgs, fmt.Sprintf("a value for parameter %q (%s)", p.Name, p.Description), "no such argument")
 		}
 	}
-	look := func() (*perception.Screen, error) {
-		s, err := perceive(ctx)
-		res.Perceptions++
+	first := 0
+	pre := sc.Precondition
+	if sc.Steps[0].Action == actions.KindOpenApp {
+		// The app is opened before the precondition is checked, which then
+		// also holds the first step's expectation.
+		first = 1
+		a, err := stepAction(sc.Steps[0], args, nil)
 		if err != nil {
-			return nil, fmt.Errorf("memory: shortcut %q: observe the screen: %w", sc.Name, err)
+			return r.fail(1, PhaseArgs, err.Error(), "arguments "+fmt.Sprint(args))
 		}
-		res.Screen = s
-		return s, nil
+		if err := r.act(ctx, 1, a, nil); err != nil {
+			return r.res, err
+		}
+		if sc.Steps[0].Expect != nil {
+			pre = mergeConditions(pre, *sc.Steps[0].Expect)
+		}
 	}
-	// lookUntil observes until check passes, at most observeAttempts times.
-	lookUntil := func(cur *perception.Screen, check func(*perception.Screen) string) (*perception.Screen, string, error) {
+	cur, why, err := r.lookUntil(ctx, nil, r.cond(ctx, pre))
+	if err != nil {
+		return r.res, err
+	}
+	if why != "" {
+		return r.fail(first, PhasePrecondition, why, Describe(cur))
+	}
+	for i := first; i < len(sc.Steps); i++ {
+		if cur, err = r.step(ctx, i, cur); err != nil || r.res.Mismatch != nil {
+			return r.res, err
+		}
+	}
+	cur, why, err = r.lookUntil(ctx, cur, r.cond(ctx, sc.Postcondition))
+	if err != nil {
+		return r.res, err
+	}
+	if why != "" {
+		return r.fail(len(sc.Steps), PhasePostcondition, why, Describe(cur))
+	}
+	r.res.OK = true
+	return r.res, nil
+}
+
+// replay is one run of a shortcut.
+type replay struct {
+	dev      device.Device
+	perceive PerceiveFunc
+	exec     ExecFunc
+	sc       Shortcut
+	args     map[string]string
+	start    time.Time
+	res      ShortcutResult
+}
+
+// fail records a mismatch at step (1-based; 0 before any step).
+func (r *replay) fail(step int, phase, expected, seen string) (ShortcutResult, error) {
+	m := &MismatchError{Shortcut: r.sc.Name, Step: step, Phase: phase, Expected: expected, Seen: seen}
+	r.res.Mismatch = m
+	r.res.Duration = time.Since(r.start)
+	return r.res, m
+}
+
+// step runs step i (0-based) from screen cur: it finds the step's element,
+// executes the action and checks the expectation on the next screen, which
+// it returns. A mismatch is recorded in r.res and returned as an error.
+func (r *replay) step(ctx context.Context, i int, cur *perception.Screen) (*perception.Screen, error) {
+	st := r.sc.Steps[i]
+	n := i + 1
+	var target *perception.Element
+	if st.Target != nil && !st.Target.empty() {
+		sel := *st.Target
+		var found perception.Element
 		var why string
-		for i := 0; i < observeAttempts; i++ {
-			if cur == nil || i > 0 {
-				var err error
-				if cur, err = look(); err != nil {
-					return nil, "", err
-				}
+		var err error
+		cur, why, err = r.lookUntil(ctx, cur, func(s *perception.Screen) string {
+			e, ok := sel.Find(s)
+			if !ok {
+				return "an element " + sel.String()
 			}
-			if why = check(cur); why == "" {
-				return cur, "", nil
-			}
-			if err := ctx.Err(); err != nil {
-				return cur, "", err
+			found = e
+			return ""
+		})
+		if err != nil {
+			return cur, err
+		}
+		if why != "" {
+			_, err := r.fail(n, PhaseResolve, why, Describe(cur))
+			return cur, err
+		}
+		target = &found
+	}
+	a, err := stepAction(st, r.args, target)
+	if err != nil {
+		_, err := r.fail(n, PhaseArgs, err.Error(), "arguments "+fmt.Sprint(r.args))
+		return cur, err
+	}
+	if err := r.act(ctx, n, a, cur); err != nil {
+		return cur, err
+	}
+	cond := Condition{}
+	if st.Expect != nil {
+		cond = *st.Expect
+	}
+	next, why, err := r.lookUntil(ctx, nil, r.cond(ctx, cond))
+	if err != nil {
+		return next, err
+	}
+	if why != "" {
+		_, err := r.fail(n, PhaseExpect, why, Describe(next))
+		return next, err
+	}
+	return next, nil
+}
+
+// act executes step n's action chosen on screen s.
+func (r *replay) act(ctx context.Context, n int, a actions.Action, s *perception.Screen) error {
+	if err := r.exec(ctx, a, s); err != nil {
+		return fmt.Errorf("memory: shortcut %q step %d (%s): %w", r.sc.Name, n, a.Kind(), err)
+	}
+	r.res.Actions = append(r.res.Actions, a)
+	r.res.StepsRun = n
+	return nil
+}
+
+func (r *replay) look(ctx context.Context) (*perception.Screen, error) {
+	s, err := r.perceive(ctx)
+	r.res.Perceptions++
+	if err != nil {
+		return nil, fmt.Errorf("memory: shortcut %q: observe the screen: %w", r.sc.Name, err)
+	}
+	r.res.Screen = s
+	return s, nil
+}
+
+// lookUntil observes until check passes (it returns "" then, or what is
+// missing), at most observeAttempts times; cur, when not nil, is the first
+// screen checked.
+func (r *replay) lookUntil(ctx context.Context, cur *perception.Screen, check func(*perception.Screen) string) (*perception.Screen, string, error) {
+	var why string
+	for i := 0; i < observeAttempts; i++ {
+		if cur == nil || i > 0 {
+			var err error
+			if cur, err = r.look(ctx); err != nil {
+				return nil, "", err
 			}
 		}
-		return cur, why, nil
+		if why = check(cur); why == "" {
+			return cur, "", nil
+		}
+		if err := ctx.Err(); err != nil {
+			return cur, "", err
+		}
 	}
+	return cur, why, nil
+}
+
+// cond checks c on a screen, with the device's foreground app when it
+// tells one.
+func (r *replay) cond(ctx context.Context, c Condition) func(*perception.Screen) string {
 	foreground := func(s *perception.Screen) string {
-		if dev == nil {
+		if r.dev == nil {
 			return s.Package
 		}
-		fg, err := dev.Foreground(ctx)
+		fg, err := r.dev.Foreground(ctx)
 		if err != nil || fg.Package == "" {
 			return s.Package
 		}
 		return fg.Package
 	}
-	checkCond := func(c Condition) func(*perception.Screen) string {
-		return func(s *perception.Screen) string { return unmet(c, s, foreground) }
-	}
-
-	var cur *perception.Screen
-	first := 0
-	if sc.Steps[0].Action == actions.KindOpenApp {
-		first = 1
-		a, err := stepAction(sc.Steps[0], args, nil)
-		if err != nil {
-			return fail(1, PhaseArgs, err.Error(), "arguments "+fmt.Sprint(args))
-		}
-		if err := exec(ctx, a, nil); err != nil {
-			return res, fmt.Errorf("memory: shortcut %q step 1 (%s): %w", sc.Name, a.Kind(), err)
-		}
-		res.Actions = append(res.Actions, a)
-		res.StepsRun = 1
-	}
-	pre := sc.Precondition
-	if first == 1 && sc.Steps[0].Expect != nil {
-		pre = mergeConditions(pre, *sc.Steps[0].Expect)
-	}
-	cur, why, err := lookUntil(nil, checkCond(pre))
-	if err != nil {
-		return res, err
-	}
-	if why != "" {
-		return fail(first, PhasePrecondition, why, Describe(cur))
-	}
-	for i := first; i < len(sc.Steps); i++ {
-		st := sc.Steps[i]
-		n := i + 1
-		var target *perception.Element
-		if st.Target != nil && !st.Target.empty() {
-			sel := *st.Target
-			var found perception.Element
-			cur, why, err = lookUntil(cur, func(s *perception.Screen) string {
-				e, ok := sel.Find(s)
-				if !ok {
-					return "an element " + sel.String()
-				}
-				found = e
-				return ""
-			})
-			if err != nil {
-				return res, err
-			}
-			if why != "" {
-				return fail(n, PhaseResolve, why, Describe(cur))
-			}
-			target = &found
-		}
-		a, err := stepAction(st, args, target)
-		if err != nil {
-			return fail(n, PhaseArgs, err.Error(), "arguments "+fmt.Sprint(args))
-		}
-		if err := exec(ctx, a, cur); err != nil {
-			return res, fmt.Errorf("memory: shortcut %q step %d (%s): %w", sc.Name, n, a.Kind(), err)
-		}
-		res.Actions = append(res.Actions, a)
-		res.StepsRun = n
-		cond := Condition{}
-		if st.Expect != nil {
-			cond = *st.Expect
-		}
-		cur, why, err = lookUntil(nil, checkCond(cond))
-		if err != nil {
-			return res, err
-		}
-		if why != "" {
-			return fail(n, PhaseExpect, why, Describe(cur))
-		}
-	}
-	cur, why, err = lookUntil(cur, checkCond(sc.Postcondition))
-	if err != nil {
-		return res, err
-	}
-	if why != "" {
-		return fail(len(sc.Steps), PhasePostcondition, why, Describe(cur))
-	}
-	res.OK = true
-	return res, nil
+	return func(s *perception.Screen) string { return unmet(c, s, foreground) }
 }
 
 func mergeConditions(a, b Condition) Condition {

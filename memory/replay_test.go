@@ -119,7 +119,18 @@ func TestRecordedSettingsShortcutReplaysAndVerifies(t *testing.T) {
 	if r.darkMode() {
 		t.Fatal("a fresh phone is already dark")
 	}
-	res, err := memory.RunShortcut(r.ctx, r.dev, r.look, r.exec, sc, nil)
+	// Each action is executed on the screen its element was found on.
+	checked := func(ctx context.Context, a actions.Action, s *perception.Screen) error {
+		if tap, ok := a.(actions.Tap); ok && tap.Target.Element != 0 {
+			if s == nil {
+				t.Errorf("%s executed without the screen its element was found on", actions.Describe(a, nil))
+			} else if _, ok := s.Element(tap.Target.Element); !ok {
+				t.Errorf("%s executed on a screen without element %d: %s", actions.Describe(a, nil), tap.Target.Element, memory.Describe(s))
+			}
+		}
+		return r.exec(ctx, a, s)
+	}
+	res, err := memory.RunShortcut(r.ctx, r.dev, r.look, checked, sc, nil)
 	if err != nil {
 		t.Fatalf("replay: %v\nshortcut: %+v", err, sc)
 	}

@@ -4,7 +4,9 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 )
 
@@ -44,7 +46,24 @@ func Salvage(path string, w io.Writer) (SalvageReport, error) {
 			m[string(k)] = append([]byte(nil), v...)
 		}
 	}
+	rep.Source = rf.walkMetas(readMetas(data, &rep.Problems), collect, &rep.Problems)
+	if rep.Source == "" {
+		// No meta page leads anywhere: look for the root bucket's page.
+		rep.Source = "page scan"
+		rf.scanPages(collect, &rep.Problems)
+	}
+	d, total := dumpRecords(records, &rep)
+	if total == 0 && len(rep.Problems) > 0 {
+		return rep, fmt.Errorf("%w: nothing could be salvaged from %s: %s", ErrCorrupt, path, rep.Problems[0])
+	}
+	if err := writeDump(w, d); err != nil {
+		return rep, err
+	}
+	return rep, nil
+}
 
+// readMetas reads the file's two meta pages that parse, the newest first.
+func readMetas(data []byte, problems *[]string) []boltMeta {
 	var metas []boltMeta
 	for i, off := range []int{0, -1} {
 		if off < 0 {
@@ -55,72 +74,81 @@ func Salvage(path string, w io.Writer) (SalvageReport, error) {
 			}
 		}
 		if off+pageHeaderSize+metaChecksumOff+8 > len(data) {
-			rep.Problems = append(rep.Problems, fmt.Sprintf("meta page %d: beyond the end of the file", i))
+			*problems = append(*problems, fmt.Sprintf("meta page %d: beyond the end of the file", i))
 			continue
 		}
 		m, err := parseMeta(data[off+pageHeaderSize:])
 		if err != nil {
-			rep.Problems = append(rep.Problems, fmt.Sprintf("meta page %d: %v", i, err))
+			*problems = append(*problems, fmt.Sprintf("meta page %d: %v", i, err))
 			continue
 		}
 		metas = append(metas, m)
 	}
 	sort.Slice(metas, func(i, j int) bool { return metas[i].txid > metas[j].txid })
+	return metas
+}
 
+// walkMetas collects the records reachable from each meta page's root,
+// the newest first, stopping after the newest when it reads cleanly (older
+// pages may have been reused). It returns which meta led anywhere ("meta",
+// "older meta") or "".
+func (rf *rawFile) walkMetas(metas []boltMeta, collect func(bucket string, k, v []byte), problems *[]string) string {
+	source := ""
 	for i, m := range metas {
 		rf.pageSize = int(m.pageSize)
 		rf.seen = map[uint64]bool{}
-		roots := rf.bucketRoots(m.root, &rep.Problems)
+		roots := rf.bucketRoots(m.root, problems)
 		if len(roots) == 0 {
 			continue
 		}
-		if rep.Source == "" {
-			rep.Source = "meta"
+		if source == "" {
+			source = "meta"
 			if i > 0 {
-				rep.Source = "older meta"
+				source = "older meta"
 			}
 		}
 		for name, ref := range roots {
-			rf.walkBucket(name, ref, collect, &rep.Problems)
+			rf.walkBucket(name, ref, collect, problems)
 		}
-		if i == 0 && len(rep.Problems) == 0 {
-			break // the newest meta read cleanly; older pages may be reused
-		}
-	}
-	if rep.Source == "" {
-		// No meta page leads anywhere: look for the root bucket's page.
-		rep.Source = "page scan"
-		for _, ps := range []int{4096, 8192, 16384, 65536} {
-			rf.pageSize = ps
-			found := false
-			for id := uint64(2); int(id)*ps+pageHeaderSize <= len(data); id++ {
-				rf.seen = map[uint64]bool{}
-				var probs []string
-				roots := rf.bucketRoots(id, &probs)
-				if len(roots) == 0 {
-					continue
-				}
-				found = true
-				for name, ref := range roots {
-					rf.walkBucket(name, ref, collect, &rep.Problems)
-				}
-			}
-			if found {
-				break
-			}
+		if i == 0 && len(*problems) == 0 {
+			break
 		}
 	}
+	return source
+}
 
+// scanPages tries every page as the root bucket's, for each usual page
+// size until one finds buckets.
+func (rf *rawFile) scanPages(collect func(bucket string, k, v []byte), problems *[]string) {
+	for _, ps := range []int{4096, 8192, 16384, 65536} {
+		rf.pageSize = ps
+		found := false
+		for id := uint64(2); int(id)*ps+pageHeaderSize <= len(rf.data); id++ {
+			rf.seen = map[uint64]bool{}
+			var probs []string
+			roots := rf.bucketRoots(id, &probs)
+			if len(roots) == 0 {
+				continue
+			}
+			found = true
+			for name, ref := range roots {
+				rf.walkBucket(name, ref, collect, problems)
+			}
+		}
+		if found {
+			return
+		}
+	}
+}
+
+// dumpRecords puts the collected records in an export, in key order,
+// counting them per bucket in rep; it returns the export and the count.
+func dumpRecords(records map[string]map[string][]byte, rep *SalvageReport) (*Dump, int) {
 	d := newDump()
 	total := 0
 	for _, b := range dataBuckets {
 		name := string(b)
-		keys := make([]string, 0, len(records[name]))
-		for k := range records[name] {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(records[name])) {
 			if err := d.addRecord(name, []byte(k), records[name][k]); err != nil {
 				rep.Problems = append(rep.Problems, err.Error())
 				continue
@@ -129,13 +157,7 @@ func Salvage(path string, w io.Writer) (SalvageReport, error) {
 			total++
 		}
 	}
-	if total == 0 && len(rep.Problems) > 0 {
-		return rep, fmt.Errorf("%w: nothing could be salvaged from %s: %s", ErrCorrupt, path, rep.Problems[0])
-	}
-	if err := writeDump(w, d); err != nil {
-		return rep, err
-	}
-	return rep, nil
+	return d, total
 }
 
 // Bolt page layout (go.etcd.io/bbolt, file format version 2): a 16-byte

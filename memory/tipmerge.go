@@ -53,102 +53,28 @@ func (s *Store) AddTips(tips []NewTip, source string) (TipChanges, error) {
 	now := s.now()
 	err := s.update(func(tx *bolt.Tx) error {
 		ch = TipChanges{}
-		b := tx.Bucket(bucketTips)
 		byApp := map[string][]Tip{}
-		load := func(app string) ([]Tip, error) {
-			if ts, ok := byApp[app]; ok {
-				return ts, nil
-			}
-			var ts []Tip
-			err := scan(tx, bucketTips, key(app, ""), func(k, v []byte) error {
-				t, err := decode[Tip]("tips", k, v)
-				ts = append(ts, t)
-				return err
-			})
-			byApp[app] = ts
-			return ts, err
-		}
-		dirty := map[string]bool{}
+		var apps []string // in the order first touched
 		for _, nt := range tips {
 			text := strings.TrimSpace(nt.Text)
 			if text == "" {
 				continue
 			}
 			app := appKey(nt.App)
-			ts, err := load(app)
-			if err != nil {
-				return err
-			}
-			dirty[app] = true
-			if nt.Replaces != "" {
-				if i := indexTip(ts, nt.Replaces); i >= 0 {
-					ts[i].Text, ts[i].Updated, ts[i].LastUsed = text, now, now
-					if source != "" {
-						ts[i].Source = source
-					}
-					ch.Updated = append(ch.Updated, ts[i])
-					byApp[app] = ts
-					continue
+			ts, ok := byApp[app]
+			if !ok {
+				var err error
+				if ts, err = loadTips(tx, app); err != nil {
+					return err
 				}
+				apps = append(apps, app)
 			}
-			merged := false
-			for i := range ts {
-				if sameAdvice(ts[i].Text, text) {
-					ts[i].Helped++
-					ts[i].Updated, ts[i].LastUsed = now, now
-					ch.Merged = append(ch.Merged, ts[i])
-					merged = true
-					break
-				}
-			}
-			if !merged {
-				t := Tip{ID: TipID(app, text), App: app, Text: text, Source: source, Created: now, Updated: now, LastUsed: now}
-				ts = append(ts, t)
-				ch.Added = append(ch.Added, t)
-			}
-			byApp[app] = ts
+			byApp[app] = mergeTip(ts, Tip{ID: TipID(app, text), App: app, Text: text, Source: source, Created: now, Updated: now, LastUsed: now}, nt.Replaces, &ch)
 		}
-		for app := range dirty {
-			ts := byApp[app]
-			// Evict beyond the cap: the least helpful first (an untried
-			// tip ranks below one that helped), then the least recently used.
-			if over := len(ts) - s.opts.MaxTipsPerApp; over > 0 {
-				order := append([]Tip(nil), ts...)
-				sort.SliceStable(order, func(i, j int) bool {
-					ri, rj := tipRank(order[i]), tipRank(order[j])
-					if ri != rj {
-						return ri < rj
-					}
-					return order[i].LastUsed.Before(order[j].LastUsed)
-				})
-				gone := map[string]bool{}
-				for _, t := range order[:over] {
-					gone[t.ID] = true
-					ch.Evicted = append(ch.Evicted, t)
-				}
-				var keep []Tip
-				for _, t := range ts {
-					if !gone[t.ID] {
-						keep = append(keep, t)
-					}
-				}
-				ts = keep
-			}
-			// Rewrite the app's tips.
-			var old [][]byte
-			_ = scan(tx, bucketTips, key(app, ""), func(k, v []byte) error {
-				old = append(old, bytes.Clone(k))
-				return nil
-			})
-			for _, k := range old {
-				if err := b.Delete(k); err != nil {
-					return err
-				}
-			}
-			for _, t := range ts {
-				if err := putJSON(b, tipKey(t), t); err != nil {
-					return err
-				}
+		for _, app := range apps {
+			ts := evictTips(byApp[app], s.opts.MaxTipsPerApp, &ch)
+			if err := rewriteTips(tx, app, ts); err != nil {
+				return err
 			}
 		}
 		return nil
@@ -157,6 +83,95 @@ func (s *Store) AddTips(tips []NewTip, source string) (TipChanges, error) {
 		return TipChanges{}, err
 	}
 	return ch, nil
+}
+
+// loadTips reads an app's tips.
+func loadTips(tx *bolt.Tx, app string) ([]Tip, error) {
+	var ts []Tip
+	err := scan(tx, bucketTips, key(app, ""), func(k, v []byte) error {
+		t, err := decode[Tip]("tips", k, v)
+		ts = append(ts, t)
+		return err
+	})
+	return ts, err
+}
+
+// mergeTip adds the new tip nt to an app's tips ts: it rewrites the tip
+// named by replaces when there is one, confirms a tip that gives the same
+// advice, or appends nt. ch records which.
+func mergeTip(ts []Tip, nt Tip, replaces string, ch *TipChanges) []Tip {
+	now := nt.Updated
+	if replaces != "" {
+		if i := indexTip(ts, replaces); i >= 0 {
+			ts[i].Text, ts[i].Updated, ts[i].LastUsed = nt.Text, now, now
+			if nt.Source != "" {
+				ts[i].Source = nt.Source
+			}
+			ch.Updated = append(ch.Updated, ts[i])
+			return ts
+		}
+	}
+	for i := range ts {
+		if sameAdvice(ts[i].Text, nt.Text) {
+			ts[i].Helped++
+			ts[i].Updated, ts[i].LastUsed = now, now
+			ch.Merged = append(ch.Merged, ts[i])
+			return ts
+		}
+	}
+	ch.Added = append(ch.Added, nt)
+	return append(ts, nt)
+}
+
+// evictTips keeps at most limit tips: the least helpful go first (an untried
+// tip ranks below one that helped), then the least recently used. ch
+// records the evicted.
+func evictTips(ts []Tip, limit int, ch *TipChanges) []Tip {
+	over := len(ts) - limit
+	if over <= 0 {
+		return ts
+	}
+	order := append([]Tip(nil), ts...)
+	sort.SliceStable(order, func(i, j int) bool {
+		ri, rj := tipRank(order[i]), tipRank(order[j])
+		if ri != rj {
+			return ri < rj
+		}
+		return order[i].LastUsed.Before(order[j].LastUsed)
+	})
+	gone := map[string]bool{}
+	for _, t := range order[:over] {
+		gone[t.ID] = true
+		ch.Evicted = append(ch.Evicted, t)
+	}
+	var keep []Tip
+	for _, t := range ts {
+		if !gone[t.ID] {
+			keep = append(keep, t)
+		}
+	}
+	return keep
+}
+
+// rewriteTips replaces an app's tips in the store with ts.
+func rewriteTips(tx *bolt.Tx, app string, ts []Tip) error {
+	b := tx.Bucket(bucketTips)
+	var old [][]byte
+	_ = scan(tx, bucketTips, key(app, ""), func(k, v []byte) error {
+		old = append(old, bytes.Clone(k))
+		return nil
+	})
+	for _, k := range old {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	for _, t := range ts {
+		if err := putJSON(b, tipKey(t), t); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func indexTip(ts []Tip, id string) int {

@@ -338,123 +338,182 @@ func (r *resolved) assessTap() {
 	if t.Editable {
 		return // focusing a field changes nothing
 	}
-	cands := r.candidates()
-	for _, c := range cands {
+	f := tapFacts{t: t, cands: r.candidates(), evidence: fmt.Sprintf("target %q", r.label)}
+	for _, c := range f.cands {
 		if notCommand.MatchString(c) || notCommandZH.MatchString(c) {
 			return
 		}
 	}
-	evidence := fmt.Sprintf("target %q", r.label)
-	found := false
-	match := func(k keywordSet) string {
-		for _, c := range cands {
-			if m := k.find(c); m != "" {
-				return m
-			}
-		}
-		return ""
-	}
-	hasMoney := moneyRE.MatchString(r.screenLow) || moneyRE.MatchString(r.label)
-	if m := match(financialCmd); m != "" {
-		found = true
-		sev := SeverityLow
-		reason := fmt.Sprintf("“%s” may start a payment%s", r.label, r.where())
-		if hasMoney || r.composed != "" || confirmCtx.MatchString(r.screenLow) {
-			sev = SeverityHigh
-			reason = fmt.Sprintf("tapping “%s” may spend or move money%s", r.label, r.where())
-			if amt := moneyRE.FindString(r.label + "\n" + r.screenLow); amt != "" {
-				reason += " (" + amt + " is on the screen)"
-			}
-			r.commits = true
-		}
-		r.add(CategoryFinancial, sev, reason, evidence)
-	}
-	if m := match(communicationCmd); m != "" {
-		found = true
-		strong := strongComm(m, cands)
-		sev := SeverityLow
-		reason := fmt.Sprintf("“%s” may start a message or post%s", r.label, r.where())
-		if strong || r.composed != "" {
-			sev = SeverityMedium
-			reason = fmt.Sprintf("tapping “%s” sends, posts or shares something to other people%s", r.label, r.where())
-			r.commits = true
-			if r.composed != "" {
-				reason += ": “" + actions.Excerpt(r.composed, 80) + "”"
-			}
-		}
-		r.add(CategoryCommunication, sev, reason, evidence)
-		// "Send" that confirms a transfer ("Confirm transfer: Send $25.00
-		// to account …?") moves money, not a message.
-		if ctx := financialCtx.find(r.screenLow); ctx != "" && hasMoney && confirmCtx.MatchString(r.screenLow) && match(financialCmd) == "" {
-			r.commits = true
-			reason := fmt.Sprintf("tapping “%s” confirms a payment or transfer%s", r.label, r.where())
-			if amt := moneyRE.FindString(r.label + "\n" + r.screenLow); amt != "" {
-				reason += " (" + amt + " is on the screen)"
-			}
-			r.add(CategoryFinancial, SeverityHigh, reason, fmt.Sprintf("target %q on a screen that mentions %q", r.label, ctx))
-		}
-	}
-	if m := match(destructiveCmd); m != "" {
-		found = true
-		sev := SeverityHigh
-		lm := strings.ToLower(m)
-		switch {
-		case strings.Contains(lm, "factory") || strings.Contains(lm, "erase") || strings.Contains(lm, "wipe") ||
-			strings.Contains(lm, "format") || strings.Contains(lm, "恢复出厂") || strings.Contains(lm, "格式化") ||
-			(strings.Contains(lm, "reset") && destructiveCtx.find(r.screenLow) != "" && strings.Contains(r.screenLow, "all")):
-			sev = SeverityCritical
-		case strings.Contains(lm, "discard") || strings.Contains(lm, "unfollow") || strings.Contains(lm, "block") ||
-			strings.Contains(lm, "force stop") || strings.Contains(lm, "unsubscribe") || strings.Contains(lm, "cache"):
-			sev = SeverityMedium
-		}
-		r.commits = true
-		r.add(CategoryDestructive, sev, fmt.Sprintf("tapping “%s” deletes or removes something%s, which may not be undoable", r.label, r.where()), evidence)
-	}
-	if m := match(accountCmd); m != "" {
-		found = true
-		sev := SeverityMedium
-		lm := strings.ToLower(m)
-		if strings.Contains(lm, "delete") || strings.Contains(lm, "close") || strings.Contains(lm, "deactivate") ||
-			strings.Contains(lm, "注销") || strings.Contains(lm, "删除") || strings.Contains(lm, "two") || strings.Contains(lm, "2fa") {
-			sev = SeverityCritical
-		} else if strings.Contains(lm, "switch") {
-			sev = SeverityLow
-		}
-		r.add(CategoryAccount, sev, fmt.Sprintf("tapping “%s” changes the account%s (signing out, credentials or the account itself)", r.label, r.where()), evidence)
-	}
-	if m := match(securityCmd); m != "" {
-		found = true
-		r.commits = true
-		r.add(CategorySecurity, SeverityHigh, fmt.Sprintf("tapping “%s” weakens the phone's security or grants access%s", r.label, r.where()), evidence)
-	} else if t.Checkable && match(securityNav) != "" || t.Checkable && securityToggle(cands) {
-		found = true
-		r.add(CategorySecurity, SeverityHigh, fmt.Sprintf("switching “%s” %s changes a security setting", firstNonEmpty(cands), onOff(!t.Checked)), evidence)
-	} else if removesLock(cands, r.screenLow) && !found {
-		// "None" or "Swipe" on the screen-lock chooser removes the lock. A
-		// row may fold its summary into its label ("None Current screen
-		// lock: PIN"), which also names the screen lock.
-		found = true
-		r.commits = true
-		r.add(CategorySecurity, SeverityHigh, fmt.Sprintf("choosing “%s” removes the screen lock", r.label), evidence)
-	} else if match(securityNav) != "" && !found {
-		found = true
-		r.add(CategorySecurity, SeverityLow, fmt.Sprintf("“%s” opens security settings", r.label), evidence)
-	}
-	if found {
+	f.hasMoney = moneyRE.MatchString(r.screenLow) || moneyRE.MatchString(r.label)
+	if r.tapByLabel(f) {
 		r.checkOutgoingIfCommit()
 		return
 	}
+	found, applies := r.tapByScreen(f)
+	switch {
+	case found:
+		r.checkOutgoingIfCommit()
+	case applies:
+		r.ambiguous = true
+	}
+}
+
+// tapFacts are what every reading of a tap looks at: the target, its
+// normalised names and whether the screen shows an amount of money.
+type tapFacts struct {
+	t        *perception.Element
+	cands    []string
+	evidence string
+	hasMoney bool
+}
+
+// match returns the first keyword of k in the target's names.
+func (f tapFacts) match(k keywordSet) string {
+	for _, c := range f.cands {
+		if m := k.find(c); m != "" {
+			return m
+		}
+	}
+	return ""
+}
+
+// tapByLabel reads the tap by what the target is called ("Pay", "Send",
+// "Delete", "Sign out", "Disable lock"); it reports whether any category
+// matched. Several may: "Delete and send" is both.
+func (r *resolved) tapByLabel(f tapFacts) bool {
+	found := r.tapFinancial(f)
+	found = r.tapCommunication(f) || found
+	found = r.tapDestructive(f) || found
+	found = r.tapAccount(f) || found
+	return r.tapSecurity(f, found) || found
+}
+
+// moneyOnScreen is " ($25.00 is on the screen)" when the label or the screen
+// names an amount.
+func (r *resolved) moneyOnScreen() string {
+	if amt := moneyRE.FindString(r.label + "\n" + r.screenLow); amt != "" {
+		return " (" + amt + " is on the screen)"
+	}
+	return ""
+}
+
+func (r *resolved) tapFinancial(f tapFacts) bool {
+	if f.match(financialCmd) == "" {
+		return false
+	}
+	sev := SeverityLow
+	reason := fmt.Sprintf("“%s” may start a payment%s", r.label, r.where())
+	if f.hasMoney || r.composed != "" || confirmCtx.MatchString(r.screenLow) {
+		sev = SeverityHigh
+		reason = fmt.Sprintf("tapping “%s” may spend or move money%s", r.label, r.where()) + r.moneyOnScreen()
+		r.commits = true
+	}
+	r.add(CategoryFinancial, sev, reason, f.evidence)
+	return true
+}
+
+func (r *resolved) tapCommunication(f tapFacts) bool {
+	m := f.match(communicationCmd)
+	if m == "" {
+		return false
+	}
+	sev := SeverityLow
+	reason := fmt.Sprintf("“%s” may start a message or post%s", r.label, r.where())
+	if strongComm(m, f.cands) || r.composed != "" {
+		sev = SeverityMedium
+		reason = fmt.Sprintf("tapping “%s” sends, posts or shares something to other people%s", r.label, r.where())
+		r.commits = true
+		if r.composed != "" {
+			reason += ": “" + actions.Excerpt(r.composed, 80) + "”"
+		}
+	}
+	r.add(CategoryCommunication, sev, reason, f.evidence)
+	// "Send" that confirms a transfer ("Confirm transfer: Send $25.00
+	// to account …?") moves money, not a message.
+	if ctx := financialCtx.find(r.screenLow); ctx != "" && f.hasMoney && confirmCtx.MatchString(r.screenLow) && f.match(financialCmd) == "" {
+		r.commits = true
+		reason := fmt.Sprintf("tapping “%s” confirms a payment or transfer%s", r.label, r.where()) + r.moneyOnScreen()
+		r.add(CategoryFinancial, SeverityHigh, reason, fmt.Sprintf("target %q on a screen that mentions %q", r.label, ctx))
+	}
+	return true
+}
+
+func (r *resolved) tapDestructive(f tapFacts) bool {
+	m := f.match(destructiveCmd)
+	if m == "" {
+		return false
+	}
+	sev := SeverityHigh
+	lm := strings.ToLower(m)
+	switch {
+	case strings.Contains(lm, "factory") || strings.Contains(lm, "erase") || strings.Contains(lm, "wipe") ||
+		strings.Contains(lm, "format") || strings.Contains(lm, "恢复出厂") || strings.Contains(lm, "格式化") ||
+		(strings.Contains(lm, "reset") && destructiveCtx.find(r.screenLow) != "" && strings.Contains(r.screenLow, "all")):
+		sev = SeverityCritical
+	case strings.Contains(lm, "discard") || strings.Contains(lm, "unfollow") || strings.Contains(lm, "block") ||
+		strings.Contains(lm, "force stop") || strings.Contains(lm, "unsubscribe") || strings.Contains(lm, "cache"):
+		sev = SeverityMedium
+	}
+	r.commits = true
+	r.add(CategoryDestructive, sev, fmt.Sprintf("tapping “%s” deletes or removes something%s, which may not be undoable", r.label, r.where()), f.evidence)
+	return true
+}
+
+func (r *resolved) tapAccount(f tapFacts) bool {
+	m := f.match(accountCmd)
+	if m == "" {
+		return false
+	}
+	sev := SeverityMedium
+	lm := strings.ToLower(m)
+	if strings.Contains(lm, "delete") || strings.Contains(lm, "close") || strings.Contains(lm, "deactivate") ||
+		strings.Contains(lm, "注销") || strings.Contains(lm, "删除") || strings.Contains(lm, "two") || strings.Contains(lm, "2fa") {
+		sev = SeverityCritical
+	} else if strings.Contains(lm, "switch") {
+		sev = SeverityLow
+	}
+	r.add(CategoryAccount, sev, fmt.Sprintf("tapping “%s” changes the account%s (signing out, credentials or the account itself)", r.label, r.where()), f.evidence)
+	return true
+}
+
+// tapSecurity reads security by the label; found says whether another
+// category already matched (a lock removal or a security page counts only
+// alone).
+func (r *resolved) tapSecurity(f tapFacts, found bool) bool {
+	t := f.t
+	switch {
+	case f.match(securityCmd) != "":
+		r.commits = true
+		r.add(CategorySecurity, SeverityHigh, fmt.Sprintf("tapping “%s” weakens the phone's security or grants access%s", r.label, r.where()), f.evidence)
+	case t.Checkable && f.match(securityNav) != "" || t.Checkable && securityToggle(f.cands):
+		r.add(CategorySecurity, SeverityHigh, fmt.Sprintf("switching “%s” %s changes a security setting", firstNonEmpty(f.cands), onOff(!t.Checked)), f.evidence)
+	case removesLock(f.cands, r.screenLow) && !found:
+		// "None" or "Swipe" on the screen-lock chooser removes the lock. A
+		// row may fold its summary into its label ("None Current screen
+		// lock: PIN"), which also names the screen lock.
+		r.commits = true
+		r.add(CategorySecurity, SeverityHigh, fmt.Sprintf("choosing “%s” removes the screen lock", r.label), f.evidence)
+	case f.match(securityNav) != "" && !found:
+		r.add(CategorySecurity, SeverityLow, fmt.Sprintf("“%s” opens security settings", r.label), f.evidence)
+	default:
+		return false
+	}
+	return true
+}
+
+// tapByScreen reads a generic "OK" (or a switch) by the screen it is on: a
+// dialog's title and message. applies is false when the target is neither,
+// so the tap is plainly harmless.
+func (r *resolved) tapByScreen(f tapFacts) (found, applies bool) {
 	affirm := false
-	for _, c := range cands {
+	for _, c := range f.cands {
 		if genericAffirm.MatchString(c) {
 			affirm = true
 		}
 	}
-	if !affirm && !t.Checkable {
-		return
+	if !affirm && !f.t.Checkable {
+		return false, false
 	}
-	// A generic "OK" takes its meaning from the screen: a dialog's title and
-	// message.
 	ctxEvidence := func(k keywordSet) string {
 		if m := k.find(r.screenLow); m != "" {
 			return fmt.Sprintf("target %q on a screen that mentions %q", r.label, m)
@@ -466,7 +525,7 @@ func (r *resolved) assessTap() {
 		r.commits = true
 		r.add(CategoryDestructive, SeverityHigh, fmt.Sprintf("“%s” confirms deleting or removing something%s", r.label, r.where()), ev)
 	}
-	if ev := ctxEvidence(financialCtx); ev != "" && hasMoney {
+	if ev := ctxEvidence(financialCtx); ev != "" && f.hasMoney {
 		found = true
 		r.commits = true
 		r.add(CategoryFinancial, SeverityHigh, fmt.Sprintf("“%s” confirms a payment or transfer%s", r.label, r.where()), ev)
@@ -483,7 +542,7 @@ func (r *resolved) assessTap() {
 		found = true
 		r.add(CategoryAccount, SeverityMedium, fmt.Sprintf("“%s” confirms an account change%s", r.label, r.where()), ev)
 	}
-	if ev := ctxEvidence(communicationCtx); ev != "" || r.composed != "" && !t.Checkable {
+	if ev := ctxEvidence(communicationCtx); ev != "" || r.composed != "" && !f.t.Checkable {
 		if ev == "" {
 			ev = fmt.Sprintf("target %q with text typed on the screen", r.label)
 		}
@@ -491,11 +550,7 @@ func (r *resolved) assessTap() {
 		r.commits = true
 		r.add(CategoryCommunication, SeverityMedium, fmt.Sprintf("“%s” may send or publish what is on the screen%s", r.label, r.where()), ev)
 	}
-	if found {
-		r.checkOutgoingIfCommit()
-		return
-	}
-	r.ambiguous = true
+	return found, true
 }
 
 // strongComm reports whether a communication keyword commits by itself

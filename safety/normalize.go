@@ -131,29 +131,7 @@ func (f folded) how() string {
 func foldInfo(s string, all bool) (string, folded) {
 	var info folded
 	if isASCII(s) {
-		var b strings.Builder
-		b.Grow(len(s))
-		space := true
-		for i := 0; i < len(s); i++ {
-			c := s[i]
-			switch {
-			case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
-				if !space {
-					b.WriteByte(' ')
-				}
-				space = true
-				continue
-			case c == '`':
-				c = '\''
-			case c < ' ' || c == 0x7f:
-				continue
-			case 'A' <= c && c <= 'Z':
-				c += 'a' - 'A'
-			}
-			b.WriteByte(c)
-			space = false
-		}
-		return strings.TrimRight(b.String(), " "), info
+		return foldASCII(s), info
 	}
 	// Characters that render as nothing go first, so the words around
 	// them are judged as the reader sees them: joined.
@@ -189,27 +167,7 @@ func foldInfo(s string, all bool) (string, folded) {
 				}
 				j++
 			}
-			for _, r := range rs[i:j] {
-				if invisible(r) {
-					info.invisible = true
-					continue
-				}
-				if unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r) || r == '\u0640' {
-					continue
-				}
-				if c, ok := confusable(r); ok && (latin || all) {
-					r = c
-					info.confusable = true
-				} else if c, ok := scriptFolds[r]; ok {
-					r = c
-				}
-				switch r {
-				case 'ß':
-					b.WriteString("ss")
-					space = false
-					continue
-				}
-				b.WriteRune(unicode.ToLower(r))
+			if foldWord(&b, rs[i:j], latin || all, &info) {
 				space = false
 			}
 			i = j
@@ -239,6 +197,65 @@ func foldInfo(s string, all bool) (string, folded) {
 		space = false
 	}
 	return strings.TrimRight(b.String(), " "), info
+}
+
+// foldASCII is foldInfo's fast path for ASCII text: lower case, one space
+// for each run of white space, no control characters, a backquote read as
+// a quote.
+func foldASCII(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
+			if !space {
+				b.WriteByte(' ')
+			}
+			space = true
+			continue
+		case c == '`':
+			c = '\''
+		case c < ' ' || c == 0x7f:
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+		space = false
+	}
+	return strings.TrimRight(b.String(), " ")
+}
+
+// foldWord writes one word's letters folded: marks and invisible characters
+// dropped, look-alikes read as Latin letters when confusables is set (the
+// word has a Latin letter, or every word is folded), other scripts' folds,
+// lower case. It reports whether it wrote anything.
+func foldWord(b *strings.Builder, word []rune, confusables bool, info *folded) bool {
+	wrote := false
+	for _, r := range word {
+		if invisible(r) {
+			info.invisible = true
+			continue
+		}
+		if unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r) || r == '\u0640' {
+			continue
+		}
+		if c, ok := confusable(r); ok && confusables {
+			r = c
+			info.confusable = true
+		} else if c, ok := scriptFolds[r]; ok {
+			r = c
+		}
+		if r == 'ß' {
+			b.WriteString("ss")
+		} else {
+			b.WriteRune(unicode.ToLower(r))
+		}
+		wrote = true
+	}
+	return wrote
 }
 
 func isWordRune(r rune) bool {
