@@ -23,15 +23,24 @@ import (
 //     tapped; else the texts are typed into a field of the screen; else
 //     they go into a message draft with the messaging app's API call
 //     (adb shell am start -a android.intent.action.SEND -n
-//     com.android.mms/.ui.ComposeMessageRouterActivity --es sms_body …);
+//     com.android.mms/.ui.ComposeMessageRouterActivity --es sms_body …),
+//     unless NoDraft is set;
 //
 // and it declares the task done when H meets every element, or when what
 // is left cannot be met. Each way of meeting an element is tried once
 // (an API element, and each alternative of a "|" list, once more).
 //
 // It reaches level 2 = 1.0 on every item CheckCoverage finds runnable; a
-// test holds it to that.
+// test holds it to that. The message draft is a way to meet the metric, not
+// the task: the reference matches a text check point anywhere in H, so a
+// draft holding the words meets it in any app. With NoDraft the oracle meets
+// texts only on the screens of the item's apps, which tells how many items
+// the phone hosts screen by screen.
 type Oracle struct {
+	// NoDraft leaves out the message draft: texts no control or field of
+	// the screen takes stay unmet.
+	NoDraft bool
+
 	it  Item
 	rec *Recorder
 
@@ -176,19 +185,24 @@ func (o *Oracle) launch(g *oracleGoal) actions.Action {
 	return nil
 }
 
-// text meets text elements: a tap on a control that shows the first one,
-// else all of them typed into a field, else a message draft that holds
-// them. Each way is tried once.
+// text meets text elements: a tap on a control that shows one of them
+// (each looked for once, on the screen of its turn), else all of them typed
+// into a field, else a message draft that holds them. Each way is tried
+// once.
 func (o *Oracle) text(goals []*oracleGoal, s *perception.Screen) agents.DecideOutput {
 	first := goals[0]
 	want := first.any[0]
-	if first.tries == 0 {
-		first.tries = 1
-		if s != nil {
-			for _, e := range s.Elements {
-				if (e.Clickable || e.LongClickable) && !e.Editable && e.Text != "" && strings.Contains(e.Text, want) {
-					return agents.DecideOutput{Thought: "the screen shows " + want, Action: actions.Tap{Target: actions.Target{Element: e.ID}}}
-				}
+	for _, g := range goals {
+		if g.tries != 0 {
+			continue
+		}
+		g.tries = 1
+		if s == nil {
+			continue
+		}
+		for _, e := range s.Elements {
+			if (e.Clickable || e.LongClickable) && !e.Editable && e.Text != "" && strings.Contains(e.Text, g.any[0]) {
+				return agents.DecideOutput{Thought: "the screen shows " + g.any[0], Action: actions.Tap{Target: actions.Target{Element: e.ID}}}
 			}
 		}
 	}
@@ -209,6 +223,9 @@ func (o *Oracle) text(goals []*oracleGoal, s *perception.Screen) agents.DecideOu
 	}
 	for _, g := range goals {
 		g.tries = 3
+	}
+	if o.NoDraft {
+		return agents.DecideOutput{Thought: "no control or field on this screen takes " + want, Action: actions.Done{Status: actions.StatusSuccess}}
 	}
 	return agents.DecideOutput{Thought: "put what the check point reads in a message draft",
 		Action: actions.ADB{Command: "adb shell am start -a android.intent.action.SEND -n com.android.mms/.ui.ComposeMessageRouterActivity --es sms_body " + shellQuote(all)}}

@@ -104,6 +104,45 @@ func TestOracleReachesEveryRunnableSample(t *testing.T) {
 	}
 }
 
+// TestOracleScreensSendsNoDraft: without the message draft, the oracle
+// meets texts only on the screens of the item's apps: no H entry is a draft
+// the check point does not ask for, no item scores above the full oracle's
+// 1.0, and the items a draft carried score below it (the samples hold
+// some: the gallery's 照片, the settings' WLAN page).
+func TestOracleScreensSendsNoDraft(t *testing.T) {
+	items, _ := runnableSamples(t)
+	screens := func(it Item, rec *Recorder) agents.Team {
+		o := NewOracle(it, rec)
+		o.NoDraft = true
+		return o.Roles()
+	}
+	res, err := runItems(t, items, screens, 2, t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Ran != len(items) || res.Failed != 0 {
+		t.Fatalf("ran %d of %d, failed %d: %v", res.Ran, len(items), res.Failed, res.Failures)
+	}
+	full := 0
+	for _, r := range res.Report.Results {
+		for _, e := range r.History {
+			if strings.HasPrefix(e, "adb shell am start -a android.intent.action.SEND -n com.android.mms/.ui.ComposeMessageRouterActivity --es sms_body ") {
+				t.Errorf("%s %d: a draft in H without the draft: %q", r.Set, r.ID, e)
+			}
+		}
+		if r.Level2 > 1 || !r.Finished {
+			t.Errorf("%s %d: level 2 %.3f, finished %v", r.Set, r.ID, r.Level2, r.Finished)
+		}
+		if r.Level2 == 1 {
+			full++
+		}
+	}
+	if full == len(items) {
+		t.Errorf("every sample met on its screens alone: the draft carried nothing, or NoDraft is ignored")
+	}
+	t.Logf("oracle on the apps' screens only: level 2 = 1.0 on %d of %d runnable samples, level 2 %.3f", full, len(items), res.Report.Scores.Level2)
+}
+
 // TestRunResumes: a run cut short keeps what it finished; the rerun skips
 // those items, runs the rest once, and drops a last line cut by a kill.
 func TestRunResumes(t *testing.T) {

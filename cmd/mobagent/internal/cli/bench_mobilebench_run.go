@@ -72,8 +72,10 @@ An episode ends when the agent declares the task finished, or at --max-steps (10
 the reference's default). The history H is written as the reference writes it.
 
 --model is a model profile (provider:model), or oracle (a scripted policy that
-performs each item's check point, the reference solution), or offline (mobagent's
-offline baseline).
+performs each item's check point, the reference solution), or oracle-screens (the
+oracle without its last resort, a message draft holding the texts the check point
+reads: it meets texts only on the screens of the item's apps), or offline
+(mobagent's offline baseline, which understands a few English task shapes).
 
 Each finished item is appended to DIR/results.jsonl (a histories file that
 'mobagent bench mobilebench score' reads), so a run cut short (Ctrl-C, a crash)
@@ -125,7 +127,7 @@ Exit status: 0 done, 1 items failed to run, 2 bad usage, 3 no adb server or mode
 	f.StringSliceVar(&opts.Items, "items", nil, "items `FILE`s (repeat the flag or separate with commas)")
 	f.StringVar(&opts.Set, "set", "", "the `SET` (SAST, SAMT or MAMT) of items files whose name names none")
 	f.StringVar(&opts.APIs, "apis", "", "Mobile-Bench's API list `FILE` (default: app_list_MIUI.json beside the items' folder)")
-	f.StringVarP(&opts.Model, "model", "m", "", "model `PROFILE` (provider:model), oracle or offline (default: $MOBAGENT_MODEL)")
+	f.StringVarP(&opts.Model, "model", "m", "", "model `PROFILE` (provider:model), oracle, oracle-screens or offline (default: $MOBAGENT_MODEL)")
 	f.StringVar(&opts.BaseURL, "base-url", "", "endpoint `URL` for the model's provider")
 	f.IntVar(&opts.Phones, "phones", 1, "virtual phones to run on in parallel (`N`)")
 	f.StringVar(&opts.Shard, "shard", "", "run only shard `I/N` of the runnable items (0 ≤ I < N)")
@@ -232,7 +234,7 @@ func benchMobilebenchRun(ctx context.Context, opts *BenchMobilebenchRunOptions) 
 		profile = strings.TrimSpace(getenv(opts.IO, "MOBAGENT_MODEL"))
 	}
 	if profile == "" {
-		return withCode(ExitUsage, errors.New("--model is required: a model profile (such as openai:gpt-4o), oracle or offline"))
+		return withCode(ExitUsage, errors.New("--model is required: a model profile (such as openai:gpt-4o), oracle, oracle-screens or offline"))
 	}
 	log := slog.New(slog.NewTextHandler(errOut, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	cfg := mobilebench.RunConfig{Items: runnable, APIs: apps, Shard: shard, Coverage: cov, Logger: log, Now: opts.Now,
@@ -240,10 +242,13 @@ func benchMobilebenchRun(ctx context.Context, opts *BenchMobilebenchRunOptions) 
 			Limits: agents.Limits{MaxSteps: opts.MaxSteps, MaxDuration: opts.Timeout}}}
 	var meter *llm.Meter
 	switch strings.ToLower(profile) {
-	case "oracle":
-		cfg.System = "oracle"
+	case "oracle", "oracle-screens":
+		cfg.System = strings.ToLower(profile)
+		noDraft := cfg.System == "oracle-screens"
 		cfg.Team = func(it mobilebench.Item, rec *mobilebench.Recorder) agents.Team {
-			return mobilebench.NewOracle(it, rec).Roles()
+			o := mobilebench.NewOracle(it, rec)
+			o.NoDraft = noDraft
+			return o.Roles()
 		}
 	case "offline":
 		cfg.System = "offline"
