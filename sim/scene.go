@@ -65,6 +65,7 @@ func (p *Phone) buildScene() *scene {
 	if p.shadeOpen {
 		sc.shade = p.shadeView(t, image.Rect(0, 0, w, h-nh), sh)
 	}
+	p.localizeScene(sc) // before the toast: a toast keeps the app's words
 	if p.toast != "" {
 		f := p.fonts.face(t.Small, false)
 		tw := min(f.measure(p.toast)+t.Dp(48), w-t.Dp(48))
@@ -73,7 +74,6 @@ func (p *Phone) buildScene() *scene {
 		sc.system = append(sc.system, &Node{Text: p.toast, Bounds: image.Rect((w-tw)/2, y, (w+tw)/2, y+th),
 			Style: Style{Bg: rgb(0x32, 0x33, 0x36), Fg: rgb(0xf1, 0xf1, 0xf1), Radius: th / 2, Center: true, TextSize: t.Small}})
 	}
-	p.localizeScene(sc)
 	return sc
 }
 
