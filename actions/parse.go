@@ -61,6 +61,41 @@ func Parse(text string) (Decision, error) { return ParseWith(text, ParseOptions{
 //
 // Errors are *ParseError values whose text tells the model what to write.
 func ParseWith(text string, o ParseOptions) (Decision, error) {
+	r := readReply(text, o)
+	p := &attempts{thought: r.thought}
+	if d, ok := p.try(parseMidsceneXML(r.text, o)); ok {
+		return d, nil
+	}
+	if r.hasRegion {
+		if d, ok := p.inRegion(r.region, o); ok {
+			return d, nil
+		}
+	}
+	if d, ok := p.anywhere(r.text, o); ok {
+		return d, nil
+	}
+	if p.firstErr != nil {
+		return Decision{Thought: r.thought}, o.Dialect.localize(p.firstErr)
+	}
+	return Decision{Thought: r.thought}, o.Dialect.localize(&ParseError{
+		Reason: "no action found",
+		Input:  excerpt(r.text),
+		Fix:    `answer with one JSON object such as {"thought":"...","action":{"action":"tap","element":5}}`,
+		Err:    ErrNoAction,
+	})
+}
+
+// replyParts is a model's text cut into its parts: the thought (from a think
+// block, a Thought section or the prose before the action) and the region
+// that holds the action when a section or an <answer> names one.
+type replyParts struct {
+	text, thought, region string
+	hasRegion             bool
+}
+
+// readReply bounds and cleans the text (valid UTF-8, no special tokens) and
+// cuts it into its parts.
+func readReply(text string, o ParseOptions) replyParts {
 	if len(text) > maxParseInput {
 		text = text[:maxParseInput]
 		for len(text) > 0 && !utf8.RuneStart(text[len(text)-1]) {
@@ -73,116 +108,117 @@ func ParseWith(text string, o ParseOptions) (Decision, error) {
 	text = stripSpecialTokens(text)
 	text, think := cutThink(text)
 	text, answer, hasAnswer := cutTag(text, "answer")
-	secs := splitSections(text, o.Dialect)
-	thought := strings.TrimSpace(think)
+	r := replyParts{text: text, thought: strings.TrimSpace(think)}
 	preamble := ""
-	region, hasRegion := "", false
-	for _, s := range secs {
+	for _, s := range splitSections(text, o.Dialect) {
 		switch s.name {
 		case "thought":
-			if thought != "" {
-				thought += "\n"
+			if r.thought != "" {
+				r.thought += "\n"
 			}
-			thought += strings.TrimSpace(s.body)
+			r.thought += strings.TrimSpace(s.body)
 		case "action":
-			region, hasRegion = s.body, true
+			r.region, r.hasRegion = s.body, true
 		case "":
 			preamble = strings.TrimSpace(s.body)
 		}
 	}
 	if hasAnswer {
-		region, hasRegion = answer, true
-		if thought == "" {
-			thought = prose(text)
+		r.region, r.hasRegion = answer, true
+		if r.thought == "" {
+			r.thought = prose(text)
 		}
 	}
-	if thought == "" && hasRegion {
-		thought = preamble
+	if r.thought == "" && r.hasRegion {
+		r.thought = preamble
 	}
-	var firstErr error
-	try := func(d Decision, err error) (Decision, bool) {
-		if err == nil && d.Action != nil {
+	return r
+}
+
+// attempts tries the readers in turn, keeping the first error for the
+// model when none finds an action.
+type attempts struct {
+	thought  string
+	firstErr error
+}
+
+// try accepts a reader's decision when it has an action, giving it the
+// reply's thought when it has none of its own; an ask_user without a
+// question asks what the thought says is needed (call_user(), Take_over).
+func (p *attempts) try(d Decision, err error) (Decision, bool) {
+	if err == nil && d.Action != nil {
+		if d.Thought == "" {
+			d.Thought = p.thought
+		}
+		if q, ok := d.Action.(AskUser); ok && q.Question == "" && !q.Consent {
 			if d.Thought == "" {
-				d.Thought = thought
+				p.keep(badArg(string(KindAskUser), "no question", `say what you need, as in {"action":"ask_user","question":"..."}`))
+				return d, false
 			}
-			if q, ok := d.Action.(AskUser); ok && q.Question == "" && !q.Consent {
-				// call_user(), Take_over: the thought says what is needed.
-				if d.Thought == "" {
-					err = badArg(string(KindAskUser), "no question", `say what you need, as in {"action":"ask_user","question":"..."}`)
-					if firstErr == nil {
-						firstErr = err
-					}
-					return d, false
-				}
-				q.Question = d.Thought
-				d.Action = q
-			}
+			q.Question = d.Thought
+			d.Action = q
+		}
+		return d, true
+	}
+	p.keep(err)
+	return d, false
+}
+
+func (p *attempts) keep(err error) {
+	if err != nil && p.firstErr == nil {
+		p.firstErr = err
+	}
+}
+
+func (p *attempts) json(s string, o ParseOptions) (Decision, bool) {
+	d, before, err := parseJSONIn(s, o)
+	if err == nil && d.Thought == "" && p.thought == "" {
+		d.Thought = before
+	}
+	return p.try(d, err)
+}
+
+// inRegion reads the action section: JSON, calls, Atlas's form, a keyword.
+func (p *attempts) inRegion(region string, o ParseOptions) (Decision, bool) {
+	if d, ok := p.json(region, o); ok {
+		return d, true
+	}
+	if d, _, err := parseCalls(region, o, true); err != nil || d.Action != nil {
+		if d, ok := p.try(d, err); ok {
 			return d, true
 		}
-		if err != nil && firstErr == nil {
-			firstErr = err
-		}
-		return d, false
 	}
-	tryJSON := func(s string) (Decision, bool) {
-		d, before, err := parseJSONIn(s, o)
-		if err == nil && d.Thought == "" && thought == "" {
-			d.Thought = before
-		}
-		return try(d, err)
-	}
-	if d, ok := try(parseMidsceneXML(text, o)); ok {
-		return d, nil
-	}
-	if hasRegion {
-		if d, ok := tryJSON(region); ok {
-			return d, nil
-		}
-		if d, _, err := parseCalls(region, o, true); err != nil || d.Action != nil {
-			if d, ok := try(d, err); ok {
-				return d, nil
-			}
-		}
-		if d, _, err := parseAtlas(region, o); err != nil || d.Action != nil {
-			if d, ok := try(d, err); ok {
-				return d, nil
-			}
-		}
-		if d, ok := try(parseKeyword(region)); ok {
-			return d, nil
+	if d, _, err := parseAtlas(region, o); err != nil || d.Action != nil {
+		if d, ok := p.try(d, err); ok {
+			return d, true
 		}
 	}
-	if d, ok := tryJSON(text); ok {
-		return d, nil
+	return p.try(parseKeyword(region))
+}
+
+// anywhere reads the whole text: JSON, calls and Atlas's form anywhere, a
+// keyword on the last line, a bare point.
+func (p *attempts) anywhere(text string, o ParseOptions) (Decision, bool) {
+	if d, ok := p.json(text, o); ok {
+		return d, true
 	}
 	for _, parse := range [...]func(string, ParseOptions) (Decision, int, error){
 		func(s string, o ParseOptions) (Decision, int, error) { return parseCalls(s, o, false) },
 		parseAtlas,
 	} {
 		if d, at, err := parse(text, o); err != nil || d.Action != nil {
-			if thought == "" && err == nil {
+			if p.thought == "" && err == nil {
 				d.Thought = prose(text[:at]) // AutoGLM without tags: the prose before do(...)
 			}
-			if d, ok := try(d, err); ok {
-				return d, nil
+			if d, ok := p.try(d, err); ok {
+				return d, true
 			}
 		}
 	}
-	if d, ok := try(parseKeyword(lastLine(text))); ok {
-		return d, nil
+	if d, ok := p.try(parseKeyword(lastLine(text))); ok {
+		return d, true
 	}
-	if d, ok := try(parseBarePoint(text, o)); ok {
-		return d, nil
-	}
-	if firstErr != nil {
-		return Decision{Thought: thought}, o.Dialect.localize(firstErr)
-	}
-	return Decision{Thought: thought}, o.Dialect.localize(&ParseError{
-		Reason: "no action found",
-		Input:  excerpt(text),
-		Fix:    `answer with one JSON object such as {"thought":"...","action":{"action":"tap","element":5}}`,
-		Err:    ErrNoAction,
-	})
+	return p.try(parseBarePoint(text, o))
 }
 
 // localize makes a fix that shows our JSON show the dialect's own form: a

@@ -47,119 +47,49 @@ const MaxWait = 30 * time.Second
 // fields are checked. Pixel points are checked against the screen's size: map
 // them first if the model saw a smaller image (Frame).
 func Validate(a Action, s *perception.Screen) error {
-	bad := func(field, format string, args ...any) error {
-		return &ValidationError{Action: a, Field: field, Reason: fmt.Sprintf(format, args...)}
-	}
-	checkElement := func(id int) error {
-		if s == nil || id <= 0 {
-			return nil
-		}
-		e, ok := s.Element(id)
-		if !ok {
-			if len(s.Elements) == 0 {
-				return bad("element", "element %d does not exist; this screen has no numbered elements, so give a point", id)
-			}
-			maxID := 0
-			for _, e := range s.Elements {
-				maxID = max(maxID, e.ID)
-			}
-			return bad("element", "element %d does not exist; the largest id is %d", id, maxID)
-		}
-		if _, err := ElementPoint(e, image.Pt(s.Width, s.Height)); err != nil {
-			return bad("element", "%v", err)
-		}
-		return nil
-	}
-	checkPoint := func(field string, p *Point) error {
-		if p == nil {
-			return nil
-		}
-		f := Frame{}
-		if s != nil {
-			f = f.resolve(s)
-		}
-		if f.Device.X <= 0 { // no screen: check the space's own range only
-			f = Frame{Device: image.Pt(1<<30, 1<<30)}
-		}
-		if _, err := f.ToDevice(*p); err != nil {
-			return bad(field, "%v", err)
-		}
-		return nil
-	}
-	checkTarget := func(t Target) error {
-		switch {
-		case t.Element > 0 && t.Point != nil:
-			return bad("element", "give an element or a point, not both")
-		case t.Element > 0:
-			return checkElement(t.Element)
-		case t.Point != nil:
-			return checkPoint("point", t.Point)
-		}
-		return bad("element", "no element or point; give an element id such as 5")
-	}
-	switch v := a.(type) {
+	v := validator{a: a, s: s}
+	switch a := a.(type) {
 	case Tap:
-		return checkTarget(v.Target)
+		return v.target(a.Target)
 	case LongPress:
-		if v.Duration < 0 || v.Duration > 10*time.Second {
-			return bad("duration", "a long press of %s is out of range; use up to 10s", v.Duration)
+		if a.Duration < 0 || a.Duration > 10*time.Second {
+			return v.bad("duration", "a long press of %s is out of range; use up to 10s", a.Duration)
 		}
-		return checkTarget(v.Target)
+		return v.target(a.Target)
 	case Swipe:
-		if v.Distance < 0 || v.Distance > 1 {
-			return bad("distance", "distance %g is outside 0..1 (a fraction of the screen or element)", v.Distance)
-		}
-		if err := checkElement(v.Element); err != nil {
-			return err
-		}
-		if v.From != nil || v.To != nil {
-			if v.From == nil || v.To == nil {
-				return bad("from", "a swipe needs both from and to points")
-			}
-			if err := checkPoint("from", v.From); err != nil {
-				return err
-			}
-			return checkPoint("to", v.To)
-		}
-		switch v.Direction {
-		case Up, Down, Left, Right:
-			return nil
-		case "":
-			return bad("direction", "no direction; use up, down, left or right")
-		}
-		return bad("direction", "unknown direction %q; use up, down, left or right", v.Direction)
+		return v.swipe(a)
 	case Type:
-		if v.Text == "" && v.Secret == "" {
-			return bad("text", "no text to type")
+		if a.Text == "" && a.Secret == "" {
+			return v.bad("text", "no text to type")
 		}
-		if err := checkElement(v.Element); err != nil {
+		if err := v.element(a.Element); err != nil {
 			return err
 		}
-		return checkField(v.Element, s, bad)
+		return checkField(a.Element, s, v.bad)
 	case Key:
-		if k, ok := ParseKey(string(v.Key)); !ok || k != v.Key {
-			return bad("key", "unknown key %q; use back, home, enter, app_switch or delete", v.Key)
+		if k, ok := ParseKey(string(a.Key)); !ok || k != a.Key {
+			return v.bad("key", "unknown key %q; use back, home, enter, app_switch or delete", a.Key)
 		}
 	case OpenApp:
-		if v.App == "" {
-			return bad("app", "no app named; give its name as shown on the home screen, such as Settings")
+		if a.App == "" {
+			return v.bad("app", "no app named; give its name as shown on the home screen, such as Settings")
 		}
 	case Wait:
-		if v.Duration < 0 || v.Duration > MaxWait {
-			return bad("duration", "a wait of %s is out of range; wait at most %s", v.Duration, MaxWait)
+		if a.Duration < 0 || a.Duration > MaxWait {
+			return v.bad("duration", "a wait of %s is out of range; wait at most %s", a.Duration, MaxWait)
 		}
 	case Done:
-		if v.Status != StatusSuccess && v.Status != StatusInfeasible {
-			return bad("status", "unknown status %q; use success or infeasible", v.Status)
+		if a.Status != StatusSuccess && a.Status != StatusInfeasible {
+			return v.bad("status", "unknown status %q; use success or infeasible", a.Status)
 		}
 	case AskUser:
-		if v.Question == "" && !v.Consent {
-			return bad("question", "no question; say what you need to know")
+		if a.Question == "" && !a.Consent {
+			return v.bad("question", "no question; say what you need to know")
 		}
 	case Refuse:
 	case RunShortcut:
-		if v.Name == "" {
-			return bad("name", "no shortcut name")
+		if a.Name == "" {
+			return v.bad("name", "no shortcut name")
 		}
 	case ADB:
 		if _, err := ParseADBCommand(v.Command); err != nil {
@@ -168,7 +98,99 @@ func Validate(a Action, s *perception.Screen) error {
 	case nil:
 		return &ValidationError{Field: "action", Reason: "no action"}
 	default:
-		return bad("action", "%T is not an action of this package", a)
+		return v.bad("action", "%T is not an action of this package", a)
 	}
 	return nil
+}
+
+// validator checks one action against the screen the model saw (nil: the
+// action's own fields only).
+type validator struct {
+	a Action
+	s *perception.Screen
+}
+
+func (v validator) bad(field, format string, args ...any) error {
+	return &ValidationError{Action: v.a, Field: field, Reason: fmt.Sprintf(format, args...)}
+}
+
+// element checks that element id (0: none) is on the screen and has a
+// point to act on.
+func (v validator) element(id int) error {
+	s := v.s
+	if s == nil || id <= 0 {
+		return nil
+	}
+	e, ok := s.Element(id)
+	if !ok {
+		if len(s.Elements) == 0 {
+			return v.bad("element", "element %d does not exist; this screen has no numbered elements, so give a point", id)
+		}
+		maxID := 0
+		for _, e := range s.Elements {
+			maxID = max(maxID, e.ID)
+		}
+		return v.bad("element", "element %d does not exist; the largest id is %d", id, maxID)
+	}
+	if _, err := ElementPoint(e, image.Pt(s.Width, s.Height)); err != nil {
+		return v.bad("element", "%v", err)
+	}
+	return nil
+}
+
+// point checks that p (nil: none) is inside the screen, or inside its
+// coordinate space's own range without a screen.
+func (v validator) point(field string, p *Point) error {
+	if p == nil {
+		return nil
+	}
+	f := Frame{}
+	if v.s != nil {
+		f = f.resolve(v.s)
+	}
+	if f.Device.X <= 0 { // no screen: check the space's own range only
+		f = Frame{Device: image.Pt(1<<30, 1<<30)}
+	}
+	if _, err := f.ToDevice(*p); err != nil {
+		return v.bad(field, "%v", err)
+	}
+	return nil
+}
+
+// target checks that t names exactly one of an element and a point.
+func (v validator) target(t Target) error {
+	switch {
+	case t.Element > 0 && t.Point != nil:
+		return v.bad("element", "give an element or a point, not both")
+	case t.Element > 0:
+		return v.element(t.Element)
+	case t.Point != nil:
+		return v.point("point", t.Point)
+	}
+	return v.bad("element", "no element or point; give an element id such as 5")
+}
+
+func (v validator) swipe(a Swipe) error {
+	if a.Distance < 0 || a.Distance > 1 {
+		return v.bad("distance", "distance %g is outside 0..1 (a fraction of the screen or element)", a.Distance)
+	}
+	if err := v.element(a.Element); err != nil {
+		return err
+	}
+	if a.From != nil || a.To != nil {
+		if a.From == nil || a.To == nil {
+			return v.bad("from", "a swipe needs both from and to points")
+		}
+		if err := v.point("from", a.From); err != nil {
+			return err
+		}
+		return v.point("to", a.To)
+	}
+	switch a.Direction {
+	case Up, Down, Left, Right:
+		return nil
+	case "":
+		return v.bad("direction", "no direction; use up, down, left or right")
+	}
+	return v.bad("direction", "unknown direction %q; use up, down, left or right", a.Direction)
 }

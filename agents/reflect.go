@@ -33,9 +33,6 @@ import (
 //
 // Everything else (a page that may be the wrong one) needs judgement.
 func ObviousReflection(in ReflectInput) (Reflection, bool) {
-	certain := func(v Verdict, reason, note string) (Reflection, bool) {
-		return Reflection{Verdict: v, Skipped: true, Reason: reason, Note: note}, true
-	}
 	before, after := in.Before.Screen, in.After.Screen
 	if before == nil || after == nil {
 		return Reflection{}, false
@@ -55,58 +52,11 @@ func ObviousReflection(in ReflectInput) (Reflection, bool) {
 			return certain(VerdictSuccess, "the app is in front", fmt.Sprintf("%s is open", a.App))
 		}
 	case actions.Tap, actions.LongPress:
-		el, ok := tappedControl(a, before, in.Result.Point)
-		if ok && el.Checkable {
-			if now, found := sameControl(el, after); found {
-				if now.Checked != el.Checked {
-					return certain(VerdictSuccess, "the switch flipped", fmt.Sprintf("%q is now %s", shortLabel(el), onOff(now.Checked)))
-				}
-				if unchanged {
-					return certain(VerdictNoChange, "the switch did not flip", fmt.Sprintf("%q is still %s", shortLabel(el), onOff(now.Checked)))
-				}
-			}
-		}
-		if unchanged {
-			return certain(VerdictNoChange, "nothing changed", "the tap changed nothing on the screen")
-		}
-		if ok && (after.Activity != before.Activity || in.Diff.Ratio > 0.3) {
-			if title := pageTitle(after); title != "" && strings.HasPrefix(fold(el.Label()), fold(title)) &&
-				(in.Decision.Expect == "" || strings.Contains(fold(in.Decision.Expect), fold(title))) {
-				return certain(VerdictSuccess, "the expected page opened", fmt.Sprintf("the %q page opened", title))
-			}
-		}
+		return tapReflection(a, in, unchanged)
 	case actions.Type:
-		if a.Secret != "" || strings.Contains(a.Text, "{{secret:") {
-			for _, e := range after.Elements {
-				if e.Editable && e.Password && e.Text != "" {
-					return certain(VerdictSuccess, "the secret field is filled", "the secret was entered")
-				}
-			}
-			break
-		}
-		want := fold(a.Text)
-		for _, e := range after.Elements {
-			if e.Editable && want != "" && strings.Contains(fold(e.Text), want) {
-				return certain(VerdictSuccess, "the text is in the field", "the text was entered")
-			}
-		}
-		if unchanged {
-			return certain(VerdictNoChange, "nothing changed", "typing changed nothing; tap the field first")
-		}
+		return typeReflection(a, after, unchanged)
 	case actions.Key:
-		switch strings.ToLower(string(a.Key)) {
-		case "home":
-			if strings.Contains(after.Package, "launcher") {
-				return certain(VerdictSuccess, "the home screen shows", "the home screen is showing")
-			}
-		case "back":
-			if !unchanged {
-				return certain(VerdictSuccess, "the screen changed", "went back")
-			}
-		}
-		if unchanged {
-			return certain(VerdictNoChange, "nothing changed", "the key changed nothing")
-		}
+		return keyReflection(a, after, unchanged)
 	case actions.Swipe:
 		if unchanged {
 			return certain(VerdictNoChange, "nothing moved", "the swipe moved nothing; the list may be at its end")
@@ -120,6 +70,80 @@ func ObviousReflection(in ReflectInput) (Reflection, bool) {
 		// The resolver checked every step's screen and the end state; an
 		// error (a mismatch) was handled above.
 		return certain(VerdictSuccess, "the shortcut's checks held", fmt.Sprintf("shortcut %q ran and its end state was verified", a.Name))
+	}
+	return Reflection{}, false
+}
+
+// certain is a verdict given by rule, without the reflector.
+func certain(v Verdict, reason, note string) (Reflection, bool) {
+	return Reflection{Verdict: v, Skipped: true, Reason: reason, Note: note}, true
+}
+
+// tapReflection judges a tap or long press: a switch that flipped or did
+// not, a screen that did not change, a page titled like what was tapped.
+func tapReflection(a actions.Action, in ReflectInput, unchanged bool) (Reflection, bool) {
+	before, after := in.Before.Screen, in.After.Screen
+	el, ok := tappedControl(a, before, in.Result.Point)
+	if ok && el.Checkable {
+		if now, found := sameControl(el, after); found {
+			if now.Checked != el.Checked {
+				return certain(VerdictSuccess, "the switch flipped", fmt.Sprintf("%q is now %s", shortLabel(el), onOff(now.Checked)))
+			}
+			if unchanged {
+				return certain(VerdictNoChange, "the switch did not flip", fmt.Sprintf("%q is still %s", shortLabel(el), onOff(now.Checked)))
+			}
+		}
+	}
+	if unchanged {
+		return certain(VerdictNoChange, "nothing changed", "the tap changed nothing on the screen")
+	}
+	if ok && (after.Activity != before.Activity || in.Diff.Ratio > 0.3) {
+		if title := pageTitle(after); title != "" && strings.HasPrefix(fold(el.Label()), fold(title)) &&
+			(in.Decision.Expect == "" || strings.Contains(fold(in.Decision.Expect), fold(title))) {
+			return certain(VerdictSuccess, "the expected page opened", fmt.Sprintf("the %q page opened", title))
+		}
+	}
+	return Reflection{}, false
+}
+
+// typeReflection judges typing by the field: the text (or, for a secret, a
+// filled password field) shows in it.
+func typeReflection(a actions.Type, after *perception.Screen, unchanged bool) (Reflection, bool) {
+	if a.Secret != "" || strings.Contains(a.Text, "{{secret:") {
+		for _, e := range after.Elements {
+			if e.Editable && e.Password && e.Text != "" {
+				return certain(VerdictSuccess, "the secret field is filled", "the secret was entered")
+			}
+		}
+		return Reflection{}, false
+	}
+	want := fold(a.Text)
+	for _, e := range after.Elements {
+		if e.Editable && want != "" && strings.Contains(fold(e.Text), want) {
+			return certain(VerdictSuccess, "the text is in the field", "the text was entered")
+		}
+	}
+	if unchanged {
+		return certain(VerdictNoChange, "nothing changed", "typing changed nothing; tap the field first")
+	}
+	return Reflection{}, false
+}
+
+// keyReflection judges home (the launcher shows) and back (the screen
+// changed).
+func keyReflection(a actions.Key, after *perception.Screen, unchanged bool) (Reflection, bool) {
+	switch strings.ToLower(string(a.Key)) {
+	case "home":
+		if strings.Contains(after.Package, "launcher") {
+			return certain(VerdictSuccess, "the home screen shows", "the home screen is showing")
+		}
+	case "back":
+		if !unchanged {
+			return certain(VerdictSuccess, "the screen changed", "went back")
+		}
+	}
+	if unchanged {
+		return certain(VerdictNoChange, "nothing changed", "the key changed nothing")
 	}
 	return Reflection{}, false
 }

@@ -143,6 +143,7 @@ func (c *Config) check(d *decoder) List {
 	model("roles.decision", c.Roles.Decision)
 	model("roles.reflector", c.Roles.Reflector)
 	model("roles.notetaker", c.Roles.Notetaker)
+	model("roles.verifier", c.Roles.Verifier)
 	model("roles.local", c.Roles.Local)
 	model("roles.escalate_to", c.Roles.EscalateTo)
 	if r := c.Roles.Routing; r != "" && r != "minions" {

@@ -84,6 +84,9 @@ type Roles struct {
 	Decision  string `yaml:"decision"`
 	Reflector string `yaml:"reflector"`
 	Notetaker string `yaml:"notetaker"`
+	// Verifier judges a claimed completion from the final screen (default:
+	// the reflector's model).
+	Verifier string `yaml:"verifier"`
 	// Routing is a preset: "minions" runs the decision and the notetaker on
 	// Local and the planner and the reflector on task.model, and escalates
 	// a step to task.model when the local model fails twice in a row.

@@ -57,6 +57,7 @@ roles:
 #  decision: local
 #  reflector: cloud
 #  notetaker: local
+#  verifier: cloud        # judges a claimed completion (default: the reflector's)
 #  escalate_to: cloud
 #  escalate_after: 2
 

@@ -47,6 +47,9 @@ var (
 	ErrNotFound = errors.New("not found in memory")
 	// ErrInvalid: a record that cannot be stored as given.
 	ErrInvalid = errors.New("invalid memory record")
+	// ErrNotAStore: the path names something that is not a store file (a
+	// directory).
+	ErrNotAStore = errors.New("not a memory store")
 	// ErrClosed: the store was closed.
 	ErrClosed = errors.New("memory store is closed")
 )
@@ -143,7 +146,7 @@ func Open(path string, opts Options) (*Store, error) {
 		}
 	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return nil, fmt.Errorf("%w: %s is a directory; give the path of the store's file, such as %s", ErrInvalid, path, filepath.Join(path, "memory.db"))
+		return nil, fmt.Errorf("%w: %s is a directory; give the path of the store's file, such as %s", ErrNotAStore, path, filepath.Join(path, "memory.db"))
 	}
 	if err := precheck(path); err != nil {
 		return nil, err

@@ -83,79 +83,9 @@ func ShortcutFromTrajectory(sum RunSummary, name string) (Shortcut, error) {
 	}
 	usedParams := map[string]bool{}
 	for i, st := range sum.Steps {
-		n := i + 1
-		var step ShortcutStep
-		var target *perception.Element
-		elemStep := func(t actions.Target) error {
-			e, err := elementOf(t, st.Screen)
-			if err != nil {
-				return &TrajectoryError{Step: n, Reason: err.Error()}
-			}
-			target = &e
-			sel := SelectorFor(e, st.Screen)
-			step.Target = &sel
-			return nil
-		}
-		done := false
-		switch a := st.Action.(type) {
-		case actions.Tap:
-			step.Action = actions.KindTap
-			if err := elemStep(a.Target); err != nil {
-				return Shortcut{}, err
-			}
-		case actions.LongPress:
-			step.Action = actions.KindLongPress
-			step.DurationMS = a.Duration.Milliseconds()
-			if err := elemStep(a.Target); err != nil {
-				return Shortcut{}, err
-			}
-		case actions.Type:
-			step.Action = actions.KindType
-			step.Submit, step.Clear = a.Submit, a.Clear
-			var field perception.Element
-			if a.Element > 0 {
-				if err := elemStep(actions.Target{Element: a.Element}); err != nil {
-					return Shortcut{}, err
-				}
-				field = *target
-			} else if f, ok := focusedField(st.Screen); ok {
-				field = f
-			}
-			pname := paramName(field, usedParams)
-			usedParams[pname] = true
-			desc := "text typed into " + orWord(field.Label(), "the focused field")
-			example := a.Text
-			if a.Secret != "" {
-				desc, example = "the secret "+a.Secret, ""
-			}
-			sc.Params = append(sc.Params, Param{Name: pname, Description: desc, Example: example})
-			step.Text = "{{" + pname + "}}"
-		case actions.Key:
-			step.Action, step.Key = actions.KindKey, string(a.Key)
-		case actions.OpenApp:
-			step.Action, step.App = actions.KindOpenApp, a.App
-			if sc.App == "" {
-				sc.App = a.App
-			}
-		case actions.Swipe:
-			if a.Direction == "" {
-				return Shortcut{}, &TrajectoryError{Step: n, Reason: "a swipe between points has no direction; only directional swipes replay on other screens"}
-			}
-			step.Action, step.Direction, step.Distance = actions.KindSwipe, a.Direction, a.Distance
-			step.DurationMS = a.Duration.Milliseconds()
-			if a.Element > 0 {
-				if err := elemStep(actions.Target{Element: a.Element}); err != nil {
-					return Shortcut{}, err
-				}
-			}
-		case actions.Wait:
-			step.Action, step.DurationMS = actions.KindWait, a.Duration.Milliseconds()
-		case actions.Done, actions.AskUser, actions.Refuse:
-			done = true
-		case actions.RunShortcut:
-			return Shortcut{}, &TrajectoryError{Step: n, Reason: "it runs shortcut " + a.Name + "; shortcuts may not nest"}
-		default:
-			return Shortcut{}, &TrajectoryError{Step: n, Reason: fmt.Sprintf("action %T is not supported", st.Action)}
+		step, target, done, err := stepFromTrajectory(st, i+1, &sc, usedParams)
+		if err != nil {
+			return Shortcut{}, err
 		}
 		if done {
 			break
@@ -178,6 +108,77 @@ func ShortcutFromTrajectory(sum RunSummary, name string) (Shortcut, error) {
 		sc.Postcondition = *last
 	}
 	return sc, ValidateShortcut(sc)
+}
+
+// stepFromTrajectory turns step n of a run into a shortcut step (without its
+// expectation) and the element it acted on; typed text becomes a parameter
+// of sc (names in usedParams are taken). done is set by a terminal action.
+func stepFromTrajectory(st TrajectoryStep, n int, sc *Shortcut, usedParams map[string]bool) (step ShortcutStep, target *perception.Element, done bool, err error) {
+	elemStep := func(t actions.Target) error {
+		e, err := elementOf(t, st.Screen)
+		if err != nil {
+			return &TrajectoryError{Step: n, Reason: err.Error()}
+		}
+		target = &e
+		sel := SelectorFor(e, st.Screen)
+		step.Target = &sel
+		return nil
+	}
+	switch a := st.Action.(type) {
+	case actions.Tap:
+		step.Action = actions.KindTap
+		err = elemStep(a.Target)
+	case actions.LongPress:
+		step.Action = actions.KindLongPress
+		step.DurationMS = a.Duration.Milliseconds()
+		err = elemStep(a.Target)
+	case actions.Type:
+		step.Action = actions.KindType
+		step.Submit, step.Clear = a.Submit, a.Clear
+		var field perception.Element
+		if a.Element > 0 {
+			if err := elemStep(actions.Target{Element: a.Element}); err != nil {
+				return step, nil, false, err
+			}
+			field = *target
+		} else if f, ok := focusedField(st.Screen); ok {
+			field = f
+		}
+		pname := paramName(field, usedParams)
+		usedParams[pname] = true
+		desc := "text typed into " + orWord(field.Label(), "the focused field")
+		example := a.Text
+		if a.Secret != "" {
+			desc, example = "the secret "+a.Secret, ""
+		}
+		sc.Params = append(sc.Params, Param{Name: pname, Description: desc, Example: example})
+		step.Text = "{{" + pname + "}}"
+	case actions.Key:
+		step.Action, step.Key = actions.KindKey, string(a.Key)
+	case actions.OpenApp:
+		step.Action, step.App = actions.KindOpenApp, a.App
+		if sc.App == "" {
+			sc.App = a.App
+		}
+	case actions.Swipe:
+		if a.Direction == "" {
+			return step, nil, false, &TrajectoryError{Step: n, Reason: "a swipe between points has no direction; only directional swipes replay on other screens"}
+		}
+		step.Action, step.Direction, step.Distance = actions.KindSwipe, a.Direction, a.Distance
+		step.DurationMS = a.Duration.Milliseconds()
+		if a.Element > 0 {
+			err = elemStep(actions.Target{Element: a.Element})
+		}
+	case actions.Wait:
+		step.Action, step.DurationMS = actions.KindWait, a.Duration.Milliseconds()
+	case actions.Done, actions.AskUser, actions.Refuse:
+		done = true
+	case actions.RunShortcut:
+		err = &TrajectoryError{Step: n, Reason: "it runs shortcut " + a.Name + "; shortcuts may not nest"}
+	default:
+		err = &TrajectoryError{Step: n, Reason: fmt.Sprintf("action %T is not supported", st.Action)}
+	}
+	return step, target, done, err
 }
 
 // elementOf finds the element a target names on s: by id, or the smallest

@@ -63,27 +63,13 @@ func Evolve(ctx context.Context, s *memory.Store, model llm.Model, sum memory.Ru
 	if model == nil || s == nil {
 		return res, errors.New("evolve: Evolve needs a store and a model")
 	}
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
-	}
-	if opts.MaxTokens <= 0 {
-		opts.MaxTokens = 1200
-	}
-	if opts.ElementsPerScreen <= 0 {
-		opts.ElementsPerScreen = 30
-	}
+	opts = opts.withDefaults()
 	if sum.Tips == nil {
-		for _, app := range appsOf(sum) {
-			ts, err := s.Tips(app)
-			if err != nil {
-				return res, err
-			}
-			for _, t := range ts {
-				if app == "" || t.App != memory.GlobalApp {
-					sum.Tips = append(sum.Tips, t)
-				}
-			}
+		tips, err := knownTips(s, sum)
+		if err != nil {
+			return res, err
 		}
+		sum.Tips = tips
 	}
 	prompt, err := Prompt(sum, opts)
 	if err != nil {
@@ -106,7 +92,68 @@ func Evolve(ctx context.Context, s *memory.Store, model llm.Model, sum memory.Ru
 		}
 	}
 	res.Proposed = reply.Tips
+	sc := chooseShortcut(reply, sum, opts, &res)
+	if opts.DryRun {
+		res.Shortcut = sc
+		return res, nil
+	}
+	if len(reply.Tips) > 0 {
+		if res.Tips, err = s.AddTips(reply.Tips, sum.RunID); err != nil {
+			return res, err
+		}
+	}
+	if sc != nil {
+		if old, err := s.Shortcut(sc.Name); err == nil {
+			sc.Created, sc.Runs, sc.Successes = old.Created, old.Runs, old.Successes
+		}
+		if err := s.PutShortcut(*sc); err != nil {
+			res.Rejected = append(res.Rejected, err.Error())
+		} else {
+			stored, _ := s.Shortcut(sc.Name)
+			res.Shortcut = &stored
+		}
+	}
+	opts.Logger.Info("memory evolved", "run", sum.RunID, "added", len(res.Tips.Added), "merged", len(res.Tips.Merged),
+		"evicted", len(res.Tips.Evicted), "shortcut", res.ShortcutSource, "rejected", len(res.Rejected))
+	return res, nil
+}
 
+func (o Options) withDefaults() Options {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.MaxTokens <= 0 {
+		o.MaxTokens = 1200
+	}
+	if o.ElementsPerScreen <= 0 {
+		o.ElementsPerScreen = 30
+	}
+	return o
+}
+
+// knownTips are the tips the store holds for the run's apps (global tips
+// only for a run without an app), which the model sees so it does not
+// propose them again.
+func knownTips(s *memory.Store, sum memory.RunSummary) ([]memory.Tip, error) {
+	var out []memory.Tip
+	for _, app := range appsOf(sum) {
+		ts, err := s.Tips(app)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range ts {
+			if app == "" || t.App != memory.GlobalApp {
+				out = append(out, t)
+			}
+		}
+	}
+	return out, nil
+}
+
+// chooseShortcut takes the model's shortcut when it checks out against the
+// run, else one built from the trajectory (unless NoFallbackShortcut); only
+// a successful run gives one. What is refused goes to res.Rejected.
+func chooseShortcut(reply Proposal, sum memory.RunSummary, opts Options, res *Result) *memory.Shortcut {
 	var sc *memory.Shortcut
 	if sum.Succeeded() && reply.Shortcut != nil {
 		cand := *reply.Shortcut
@@ -136,29 +183,7 @@ func Evolve(ctx context.Context, s *memory.Store, model llm.Model, sum memory.Ru
 			res.Rejected = append(res.Rejected, "trajectory shortcut: "+err.Error())
 		}
 	}
-	if opts.DryRun {
-		res.Shortcut = sc
-		return res, nil
-	}
-	if len(reply.Tips) > 0 {
-		if res.Tips, err = s.AddTips(reply.Tips, sum.RunID); err != nil {
-			return res, err
-		}
-	}
-	if sc != nil {
-		if old, err := s.Shortcut(sc.Name); err == nil {
-			sc.Created, sc.Runs, sc.Successes = old.Created, old.Runs, old.Successes
-		}
-		if err := s.PutShortcut(*sc); err != nil {
-			res.Rejected = append(res.Rejected, err.Error())
-		} else {
-			stored, _ := s.Shortcut(sc.Name)
-			res.Shortcut = &stored
-		}
-	}
-	opts.Logger.Info("memory evolved", "run", sum.RunID, "added", len(res.Tips.Added), "merged", len(res.Tips.Merged),
-		"evicted", len(res.Tips.Evicted), "shortcut", res.ShortcutSource, "rejected", len(res.Rejected))
-	return res, nil
+	return sc
 }
 
 // Prompt renders the reflection prompt for a run.

@@ -157,14 +157,15 @@ func Describe(cfg Config) string {
 	for _, r := range roles[1:] {
 		same = same && r.r.Model == roles[0].r.Model
 	}
-	if same && (cfg.Escalate.Model == nil || cfg.Escalate.Model == roles[0].r.Model) {
+	ownVerifier := cfg.Verifier.Model != nil && cfg.Verifier.Model != cfg.Reflector.Model
+	if same && !ownVerifier && (cfg.Escalate.Model == nil || cfg.Escalate.Model == roles[0].r.Model) {
 		return roles[0].r.name()
 	}
 	parts := make([]string, 0, 5)
 	for _, r := range roles {
 		parts = append(parts, r.name+" "+r.r.name())
 	}
-	if cfg.Verifier.Model != nil && cfg.Verifier.Model != cfg.Reflector.Model {
+	if ownVerifier {
 		parts = append(parts, "verifier "+cfg.Verifier.name())
 	}
 	if cfg.Escalate.Model != nil {

@@ -16,9 +16,10 @@
 //	images/final.jpg         the last screen
 //	report.html     the self-contained report (WriteReport)
 //
-// Everything written goes through the run's safety.Redactor. Each step is
-// written as soon as it ends, by the Recorder's own goroutine (so JPEG
-// encoding stays off the agent's path), and the agent flushes the Recorder
+// Everything written goes through the run's safety.Redactor. Each step's
+// record is written as soon as the step ends; its images follow on the
+// Recorder's own goroutine (so JPEG encoding stays off the agent's path).
+// The agent flushes the Recorder
 // when the run ends, even when interrupted; an interrupted or crashed run
 // keeps every finished step. A Recorder is an agents.Observer and an
 // agents.Flusher; it is safe for concurrent use.

@@ -100,6 +100,14 @@ func (s *Server) Reply(text string) *Reply {
 	return s.add(&Reply{status: http.StatusOK, text: text})
 }
 
+// ReplyWith scripts a reply whose content fn writes from the request when
+// it arrives: a scripted model that reads what it was sent (the element
+// list of the screen, say) as a real one would. fn runs on the server's
+// goroutine; it may call t.Error but not t.Fatal.
+func (s *Server) ReplyWith(fn func(*Request) string) *Reply {
+	return s.add(&Reply{status: http.StatusOK, fn: fn})
+}
+
 // ReplyJSON scripts a reply whose content is v encoded as JSON. Strings and
 // []byte are sent as they are, so malformed JSON can be scripted too.
 func (s *Server) ReplyJSON(v any) *Reply {
@@ -286,6 +294,7 @@ type Reply struct {
 	s       *Server
 	index   int
 	text    string
+	fn      func(*Request) string
 	status  int
 	body    string
 	header  http.Header
@@ -372,6 +381,8 @@ func (r *Reply) describe() string {
 		what = "hang"
 	case r.status != http.StatusOK:
 		what = fmt.Sprintf("error %d", r.status)
+	case r.fn != nil:
+		what = "a reply written from the request"
 	default:
 		what = fmt.Sprintf("text %q", truncate(r.text, 60))
 	}
@@ -385,8 +396,11 @@ func (r *Reply) serve(w http.ResponseWriter, hr *http.Request, req *Request, clo
 	r.s.mu.Lock()
 	hang, status, body, text := r.hang, r.status, r.body, r.text
 	header, usage, finish, model := r.header.Clone(), r.usage, r.finish, r.model
-	trickle, raw := r.trickle, r.raw
+	trickle, raw, fn := r.trickle, r.raw, r.fn
 	r.s.mu.Unlock()
+	if fn != nil {
+		text = fn(req)
+	}
 	if hang {
 		select {
 		case <-hr.Context().Done():

@@ -104,3 +104,16 @@ func TestMatchersTimesAndPaths(t *testing.T) {
 		t.Errorf("path = %s", p)
 	}
 }
+
+// A reply written from the request sees what the client sent.
+func TestReplyWith(t *testing.T) {
+	s := llmtest.NewServer(t)
+	s.ReplyWith(func(r *llmtest.Request) string { return "you said " + strings.ToUpper(r.LastUserText()) }).Times(2)
+	c := s.Client()
+	for _, in := range []string{"tap 5", "swipe up"} {
+		r, err := c.Generate(context.Background(), []llm.Message{llm.System("sys"), llm.UserText(in)})
+		if err != nil || r.Text != "you said "+strings.ToUpper(in) {
+			t.Errorf("%q: %q %v", in, r.Text, err)
+		}
+	}
+}

@@ -47,6 +47,7 @@ var taskConfigKeys = []configKey{
 	{"roles.decision", "decision-model", "", str(func(f *config.File) string { return f.Roles.Decision })},
 	{"roles.reflector", "reflector-model", "", str(func(f *config.File) string { return f.Roles.Reflector })},
 	{"roles.notetaker", "notetaker-model", "", str(func(f *config.File) string { return f.Roles.Notetaker })},
+	{"roles.verifier", "verifier-model", "", str(func(f *config.File) string { return f.Roles.Verifier })},
 	{"roles.routing", "routing", "", str(func(f *config.File) string { return f.Roles.Routing })},
 	{"roles.local", "local-model", "", str(func(f *config.File) string { return f.Roles.Local })},
 	{"roles.escalate_to", "escalate-to", "", str(func(f *config.File) string { return f.Roles.EscalateTo })},

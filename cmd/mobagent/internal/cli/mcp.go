@@ -134,6 +134,7 @@ Logs go to stderr; over stdio, stdout carries only the protocol.`,
 	f.StringVar(&opts.Roles.Decision, "decision-model", "", "the decision's model `PROFILE`")
 	f.StringVar(&opts.Roles.Reflector, "reflector-model", "", "the reflector's model `PROFILE`")
 	f.StringVar(&opts.Roles.Notetaker, "notetaker-model", "", "the notetaker's model `PROFILE`")
+	f.StringVar(&opts.Roles.Verifier, "verifier-model", "", "the verifier's model `PROFILE` (default: the reflector's)")
 	f.StringVar(&opts.Roles.Routing, "routing", "", "routing `PRESET`: minions")
 	f.StringVar(&opts.Roles.Local, "local-model", "", "the local model `PROFILE` of --routing minions")
 	f.StringVar(&opts.Roles.EscalateTo, "escalate-to", "", "send a failing role's step to this model `PROFILE`")

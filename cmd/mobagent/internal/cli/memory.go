@@ -139,7 +139,7 @@ func memoryErr(err error) error {
 			err, shellQuote(ce.Path), shellQuote(ce.Path)))
 	case errors.Is(err, memory.ErrLocked):
 		return withCode(ExitUnavailable, fmt.Errorf("%w (or pass another file with --memory PATH)", err))
-	case errors.Is(err, memory.ErrNotFound), errors.Is(err, memory.ErrInvalid), errors.Is(err, memory.ErrSchemaTooNew):
+	case errors.Is(err, memory.ErrNotFound), errors.Is(err, memory.ErrInvalid), errors.Is(err, memory.ErrNotAStore), errors.Is(err, memory.ErrSchemaTooNew):
 		return withCode(ExitUsage, err)
 	}
 	return withCode(ExitFailed, err)

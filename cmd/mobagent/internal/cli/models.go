@@ -25,6 +25,7 @@ type roleModels struct {
 	Decision  string
 	Reflector string
 	Notetaker string
+	Verifier  string // "": the reflector's model
 	Routing   string // "" or minions
 	Local     string // the preset's local model
 	// EscalateTo is where a failing local role's step goes ("" with
@@ -34,7 +35,7 @@ type roleModels struct {
 }
 
 func (m roleModels) perRole() bool {
-	return m.Routing != "" || m.Planner != "" || m.Decision != "" || m.Reflector != "" || m.Notetaker != "" || m.EscalateTo != ""
+	return m.Routing != "" || m.Planner != "" || m.Decision != "" || m.Reflector != "" || m.Notetaker != "" || m.Verifier != "" || m.EscalateTo != ""
 }
 
 // team is what the models give agents.Config.
@@ -177,6 +178,12 @@ func (ch roleModels) build(o *modelOpener, vision bool, tc agents.TeamConfig, pr
 		dst  *route.Role
 	}{{"planner", &rc.Planner}, {"decision", &rc.Decision}, {"reflector", &rc.Reflector}, {"notetaker", &rc.Notetaker}} {
 		if *r.dst, err = role(r.name); err != nil {
+			return team{}, err
+		}
+	}
+	if ch.Verifier != "" {
+		specs["verifier"] = ch.Verifier
+		if rc.Verifier, err = role("verifier"); err != nil {
 			return team{}, err
 		}
 	}

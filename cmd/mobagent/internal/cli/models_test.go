@@ -1,13 +1,17 @@
 package cli
 
 import (
+	"context"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/mobagent/mobagent/agents"
 	"github.com/mobagent/mobagent/agents/trajectory"
+	"github.com/mobagent/mobagent/config"
 	"github.com/mobagent/mobagent/llm/llmtest"
 )
 
@@ -148,5 +152,51 @@ task:
 		"--no-memory", "--confirm", "approve", "--out", filepath.Join(t.TempDir(), "run")}, io)
 	if code != ExitOK {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errb)
+	}
+}
+
+// --verifier-model gives the verifier its own model: a claimed completion is
+// judged at that endpoint, and the team's name says so; without it the
+// verifier asks the reflector's model.
+func TestVerifierModel(t *testing.T) {
+	main, judge := llmtest.NewServer(t), llmtest.NewServer(t)
+	cfg, err := config.Parse("config.yaml", []byte(`models:
+  main:
+    profile: openai-compatible:qwen2.5-7b-instruct
+    base_url: `+main.URL+`
+  judge:
+    profile: openai-compatible:gpt-4o
+    base_url: `+judge.URL+`
+`), 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := agents.VerifyInput{Task: "Turn on Bluetooth", Obs: agents.Observation{Text: `<switch id=4 text="Bluetooth" checked=true>`}}
+	for _, c := range []struct {
+		ch       roleModels
+		at, idle *llmtest.Server
+		name     string
+	}{
+		{roleModels{Default: "main", Verifier: "judge"}, judge, main, "verifier judge"},
+		{roleModels{Default: "main", Reflector: "judge"}, judge, main, "reflector judge"},
+		{roleModels{Default: "main", Planner: "judge"}, main, judge, "planner judge"},
+	} {
+		c.at.Reply("```json\n{\"done\": true, \"reason\": \"Bluetooth shows On\"}\n```").When(llmtest.SystemContains("verifier"))
+		before := len(c.idle.Requests())
+		o := &modelOpener{cfg: cfg, getenv: func(string) string { return "" }}
+		tm, err := c.ch.build(o, false, agents.TeamConfig{}, io.Discard, nil)
+		if err != nil {
+			t.Fatalf("%+v: %v", c.ch, err)
+		}
+		if !strings.Contains(tm.Name, c.name) {
+			t.Errorf("%+v: team %q does not name %q", c.ch, tm.Name, c.name)
+		}
+		out, err := tm.Roles.Verifier.Verify(context.Background(), in)
+		if err != nil || !out.Done {
+			t.Fatalf("%+v: verify: %+v %v", c.ch, out, err)
+		}
+		if n := len(c.idle.Requests()); n != before {
+			t.Errorf("%+v: the verifier's request went to the wrong endpoint", c.ch)
+		}
 	}
 }

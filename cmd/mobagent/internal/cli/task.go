@@ -145,6 +145,7 @@ unavailable, 130 interrupted.`,
 	f.StringVar(&opts.Roles.Decision, "decision-model", "", "the decision's model `PROFILE` (default: --model)")
 	f.StringVar(&opts.Roles.Reflector, "reflector-model", "", "the reflector's model `PROFILE` (default: --model)")
 	f.StringVar(&opts.Roles.Notetaker, "notetaker-model", "", "the notetaker's model `PROFILE` (default: --model)")
+	f.StringVar(&opts.Roles.Verifier, "verifier-model", "", "the verifier's model `PROFILE`, which judges a claimed completion (default: the reflector's)")
 	f.StringVar(&opts.Roles.Routing, "routing", "", "routing `PRESET`: minions (decision and notes on --local-model, the rest on --model, escalating after 2 local failures)")
 	f.StringVar(&opts.Roles.Local, "local-model", "", "the local model `PROFILE` of --routing minions")
 	f.StringVar(&opts.Roles.EscalateTo, "escalate-to", "", "send a failing role's step to this model `PROFILE` (default with --routing: --model)")
