@@ -92,8 +92,8 @@ func Validate(a Action, s *perception.Screen) error {
 			return v.bad("name", "no shortcut name")
 		}
 	case ADB:
-		if _, err := ParseADBCommand(v.Command); err != nil {
-			return bad("command", "%v", err)
+		if _, err := ParseADBCommand(a.Command); err != nil {
+			return v.bad("command", "%v", err)
 		}
 	case nil:
 		return &ValidationError{Field: "action", Reason: "no action"}
