@@ -22,11 +22,12 @@ const (
 	KindAskUser     Kind = "ask_user"
 	KindRefuse      Kind = "refuse"
 	KindRunShortcut Kind = "run_shortcut"
+	KindADB         Kind = "adb"
 )
 
 // Action is one step an agent asks for. The set of implementations is closed:
-// Tap, LongPress, Swipe, Type, Key, OpenApp, Wait, Done, AskUser, Refuse and
-// RunShortcut.
+// Tap, LongPress, Swipe, Type, Key, OpenApp, Wait, Done, AskUser, Refuse,
+// RunShortcut and ADB.
 type Action interface {
 	Kind() Kind
 	isAction()
@@ -140,6 +141,13 @@ type RunShortcut struct {
 	Args map[string]string
 }
 
+// ADB runs an API call written as an adb command line, as Mobile-Bench's
+// agents call apps ("adb shell am start -n com.android.calendar/.AllInOneActivity").
+// Command is the line as the model wrote it; ParseADBCommand reads it
+// into argv without a shell, and only `adb shell` commands run, on the
+// device, with every argument quoted (device.Shell).
+type ADB struct{ Command string }
+
 func (Tap) Kind() Kind         { return KindTap }
 func (LongPress) Kind() Kind   { return KindLongPress }
 func (Swipe) Kind() Kind       { return KindSwipe }
@@ -151,6 +159,7 @@ func (Done) Kind() Kind        { return KindDone }
 func (AskUser) Kind() Kind     { return KindAskUser }
 func (Refuse) Kind() Kind      { return KindRefuse }
 func (RunShortcut) Kind() Kind { return KindRunShortcut }
+func (ADB) Kind() Kind         { return KindADB }
 
 func (Tap) isAction()         {}
 func (LongPress) isAction()   {}
@@ -163,3 +172,4 @@ func (Done) isAction()        {}
 func (AskUser) isAction()     {}
 func (Refuse) isAction()      {}
 func (RunShortcut) isAction() {}
+func (ADB) isAction()         {}

@@ -135,6 +135,11 @@ func DescribeWith(a Action, s *perception.Screen, o DescribeOptions) string {
 			return "run the shortcut “" + v.Name + "”" + in
 		}
 		return "run shortcut " + v.Name
+	case ADB:
+		if o.Person {
+			return "run the API call “" + Excerpt(v.Command, 100) + "”"
+		}
+		return "call API " + strconv.Quote(Excerpt(v.Command, 120))
 	case nil:
 		return "no action"
 	}

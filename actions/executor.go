@@ -188,7 +188,7 @@ func kindOf(a Action) Kind {
 
 func moves(a Action) bool {
 	switch a.(type) {
-	case Tap, LongPress, Swipe, Type, Key, OpenApp, RunShortcut:
+	case Tap, LongPress, Swipe, Type, Key, OpenApp, RunShortcut, ADB:
 		return true
 	}
 	return false
@@ -273,6 +273,8 @@ func (e *Executor) execute(ctx context.Context, a Action, s *perception.Screen, 
 	case Done, Refuse, AskUser:
 		res.Terminal = true
 		return nil
+	case ADB:
+		return e.runADB(ctx, v, res)
 	case RunShortcut:
 		if e.cfg.Shortcuts == nil {
 			return &ActionError{Op: "run_shortcut", Action: a, Err: fmt.Errorf("%w: no shortcut resolver is configured (ExecutorConfig.Shortcuts)", ErrNotExecutable)}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/mobagent/mobagent/device"
@@ -36,6 +37,7 @@ type wire struct {
 	Reason     string            `json:"reason,omitempty"`
 	Name       string            `json:"name,omitempty"`
 	Args       map[string]string `json:"args,omitempty"`
+	Command    string            `json:"command,omitempty"`
 }
 
 // MarshalJSON returns the JSON form of a, such as {"action":"tap","element":5}
@@ -85,6 +87,8 @@ func toWire(a Action) (wire, error) {
 		w.Reason = v.Reason
 	case RunShortcut:
 		w.Name, w.Args = v.Name, v.Args
+	case ADB:
+		w.Command = v.Command
 	case nil:
 		return w, fmt.Errorf("actions: marshal a nil action")
 	default:
@@ -187,13 +191,18 @@ func fromWire(w wire) (Action, error) {
 			return bad("needs a name", `write {"action":"run_shortcut","name":"...","args":{}}`)
 		}
 		return RunShortcut{Name: w.Name, Args: w.Args}, nil
+	case KindADB:
+		if strings.TrimSpace(w.Command) == "" {
+			return bad("needs a command", `write {"action":"adb","command":"adb shell am start -n PACKAGE/ACTIVITY"}`)
+		}
+		return ADB{Command: w.Command}, nil
 	case "":
 		return nil, &ParseError{Reason: `no "action" field`, Fix: actionFix, Err: ErrNoAction}
 	}
 	return nil, &ParseError{Reason: fmt.Sprintf("unknown action %q", w.Action), Fix: actionFix, Err: ErrUnknownAction}
 }
 
-const actionFix = "use one of tap, long_press, swipe, type, key, open_app, wait, done, ask_user, refuse, run_shortcut"
+const actionFix = "use one of tap, long_press, swipe, type, key, open_app, wait, done, ask_user, refuse, run_shortcut, adb"
 
 // Format names the syntax a model answered in.
 type Format string

@@ -33,6 +33,7 @@ var aliases = map[string]string{
 	"refuse": "refuse", "decline": "refuse", "reject": "refuse",
 	"open_app": "open_app", "open": "open_app", "launch": "open_app", "launch_app": "open_app", "start_app": "open_app", "open_application": "open_app", "awake": "open_app",
 	"run_shortcut": "run_shortcut", "shortcut": "run_shortcut",
+	"adb": "adb", "adb_command": "adb", "adb_shell": "adb", "api": "adb", "api_call": "adb", "call_adb": "adb",
 	"do":                  "do",   // AutoGLM: do(action="Tap", element=[x,y])
 	"print_assert_result": "done", // Midscene's closing assertion
 }
@@ -327,6 +328,8 @@ func fromCallAction(name string, pos []any, kw map[string]any, o ParseOptions, f
 		return callRefuse(op, nn, a, pos, kw, o, hint)
 	case "open_app":
 		return callOpenApp(op, nn, a, pos, kw, o, hint)
+	case "adb":
+		return callADB(op, nn, a, pos, kw, o, hint)
 	case "run_shortcut":
 		return callShortcut(op, nn, a, pos, kw, o, hint)
 	}

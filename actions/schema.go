@@ -47,7 +47,7 @@ func Schema(kinds ...Kind) json.RawMessage {
 
 // AllKinds lists the action kinds in a stable order.
 func AllKinds() []Kind {
-	return []Kind{KindTap, KindLongPress, KindSwipe, KindType, KindKey, KindOpenApp, KindWait, KindDone, KindAskUser, KindRefuse, KindRunShortcut}
+	return []Kind{KindTap, KindLongPress, KindSwipe, KindType, KindKey, KindOpenApp, KindWait, KindDone, KindAskUser, KindRefuse, KindRunShortcut, KindADB}
 }
 
 type kindSchema struct {
@@ -82,4 +82,5 @@ var kindSchemas = map[Kind]kindSchema{
 	KindAskUser:     {"ask the person for missing information or permission", map[string]any{"question": map[string]any{"type": "string"}, "consent": map[string]any{"type": "boolean"}}, []string{"question"}},
 	KindRefuse:      {"decline a harmful or unsafe request", map[string]any{"reason": map[string]any{"type": "string"}}, []string{"reason"}},
 	KindRunShortcut: {"run a stored shortcut", map[string]any{"name": map[string]any{"type": "string"}, "args": map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string"}}}, []string{"name"}},
+	KindADB:         {"call an app's API: an adb shell command line, such as adb shell am start -n PACKAGE/ACTIVITY", map[string]any{"command": map[string]any{"type": "string"}}, []string{"command"}},
 }

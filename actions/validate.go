@@ -91,6 +91,10 @@ func Validate(a Action, s *perception.Screen) error {
 		if a.Name == "" {
 			return v.bad("name", "no shortcut name")
 		}
+	case ADB:
+		if _, err := ParseADBCommand(a.Command); err != nil {
+			return v.bad("command", "%v", err)
+		}
 	case nil:
 		return &ValidationError{Field: "action", Reason: "no action"}
 	default:

@@ -135,6 +135,12 @@ type Config struct {
 	// (agents/script sets ModeScript). The step loop is the same.
 	Mode Mode
 
+	// APIs are API calls the decision role may make with the adb action
+	// (actions.ADB) beside the GUI actions, as Mobile-Bench's agents call
+	// apps; none means the action is not offered. An API call goes through
+	// the gate and the executor like any action.
+	APIs []API
+
 	Limits    Limits
 	Observers []Observer
 	Logger    *slog.Logger

@@ -264,6 +264,9 @@ func (mr *modelRoles) Decide(ctx context.Context, in DecideInput) (DecideOutput,
 	d := prompts.DecisionData{Task: in.Task, Screen: wrapScreen(in.Obs), HasImage: mr.cfg.Vision && in.Obs.Marks != nil,
 		Notes: in.Notes, History: promptHistory(in.History), Tips: in.Tips, Shortcuts: in.Shortcuts, LastError: in.LastError, Secrets: in.Secrets,
 		Instructions: in.Instructions, Warning: in.Warning}
+	for _, api := range in.APIs {
+		d.APIs = append(d.APIs, prompts.API{Command: api.Command, Description: api.Description})
+	}
 	if in.Plan != nil {
 		d.Subgoals, d.Current, d.Subgoal, d.Progress = in.Plan.Subgoals, in.Plan.Current, in.Plan.Subgoal(), in.Plan.Progress
 	}

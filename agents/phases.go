@@ -104,7 +104,7 @@ func (r *run) decide(ctx context.Context, st *Step, obs Observation, rec Recall)
 	t0 := a.now()
 	dec, err := a.roles.Decider.Decide(ctx, DecideInput{Task: r.task, Obs: obs, Plan: r.prog.plan.Clone(), Notes: r.prog.notesCopy(),
 		History: r.prog.recent(a.cfg.Limits.History), Tips: rec.Tips, Shortcuts: rec.Shortcuts, LastError: cmp.Or(r.repair, r.prog.lastErr), Secrets: secrets,
-		Instructions: append([]string(nil), r.prog.instructions...), Warning: r.prog.stuckWarning(a.cfg.Limits)})
+		Instructions: append([]string(nil), r.prog.instructions...), Warning: r.prog.stuckWarning(a.cfg.Limits), APIs: a.cfg.APIs})
 	took := a.now().Sub(t0)
 	st.Timings.Decide += format.Ms(took)
 	r.account(st, dec.Calls)

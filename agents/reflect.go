@@ -28,6 +28,7 @@ import (
 //   - wait: A;
 //   - run_shortcut that ran to its end: A (the resolver verified every
 //     screen and the end state; a mismatch is an action error, C);
+//   - an API call (adb) that exited 0: A;
 //   - any other action that changed nothing at all: C.
 //
 // Everything else (a page that may be the wrong one) needs judgement.
@@ -41,6 +42,11 @@ func ObviousReflection(in ReflectInput) (Reflection, bool) {
 	}
 	unchanged := in.Diff.Ratio == 0 && before.Package == after.Package && before.Activity == after.Activity && before.KeyboardShown == after.KeyboardShown
 	switch a := in.Decision.Action.(type) {
+	case actions.ADB:
+		// The call exited 0: the API did what it does, whether or not the
+		// screen shows it (settings put, svc), as Mobile-Bench counts an
+		// API call that ran.
+		return certain(VerdictSuccess, "the API call succeeded", "the call ran: "+actions.Excerpt(a.Command, 80))
 	case actions.OpenApp:
 		if in.Result.Package != "" && after.Package == in.Result.Package {
 			return certain(VerdictSuccess, "the app is in front", fmt.Sprintf("%s is open", a.App))

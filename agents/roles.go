@@ -207,6 +207,8 @@ type DecideInput struct {
 	Shortcuts []string // shortcuts run_shortcut may run (see Recall)
 	LastError string   // why the previous step failed
 	Secrets   []string // names type_secret may use
+	// APIs are the API calls the adb action may make (Config.APIs).
+	APIs []API
 	// Instructions are what the person added during the run.
 	Instructions []string
 	// Warning, when set, says the run is close to stopping for lack of
@@ -308,4 +310,12 @@ type Verification struct {
 	By       string   `json:"by"`
 	Evidence []string `json:"evidence,omitempty"`
 	Reason   string   `json:"reason"`
+}
+
+// API is an API call the decision role may make with the adb action: an
+// adb command line (placeholders such as <x> for the caller to fill) and
+// what it does.
+type API struct {
+	Command     string `json:"command"`
+	Description string `json:"description,omitempty"`
 }

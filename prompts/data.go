@@ -63,6 +63,15 @@ type DecisionData struct {
 	// Format, when set, is the reply format of the model's dialect
 	// (Format), in place of our own JSON action list.
 	Format string
+	// APIs are API calls (adb commands) the adb action may make, with what
+	// each does; empty leaves the action out.
+	APIs []API
+}
+
+// API is one API call offered to the decision role.
+type API struct {
+	Command     string
+	Description string
 }
 
 // ReflectorData is what the reflector sees.

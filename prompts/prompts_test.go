@@ -26,6 +26,9 @@ var cases = []struct {
 		Current: 1, Subgoal: "Turn Wi-Fi on", Notes: []string{"n"}, Tips: []string{"Wi-Fi is under Network & internet"},
 		History: []Step{{N: 1, Action: "open app Settings", Outcome: "A"}}, LastError: "element 99 does not exist", Secrets: []string{"PIN"}}},
 	{"decision_minimal", Decision, DecisionData{Task: "Open Chrome", Screen: screen}},
+	{"decision_apis", Decision, DecisionData{Task: "明天早上7点叫我起床", Screen: screen, APIs: []API{
+		{Command: "adb shell am start -a android.intent.action.SET_ALARM --ei android.intent.extra.alarm.HOUR <x> --ei android.intent.extra.alarm.MINUTES <y>", Description: "set an alarm at x:y"},
+		{Command: "adb shell input keyevent KEYCODE_BACK"}}}},
 	{"decision_memory", Decision, DecisionData{Task: "Turn on dark theme", Screen: screen, Tips: []string{"Dark theme is a switch on the Display page of Settings"},
 		Shortcuts: []string{`shortcut "turn_dark_theme": Turn on dark theme [com.android.settings]`}}},
 	{"planner_memory", Planner, PlannerData{Task: "Turn on dark theme", Screen: screen, Tips: []string{"Dark theme is a switch on the Display page of Settings"},

@@ -103,6 +103,8 @@ func Assess(ctx context.Context, c Context) Assessment {
 		r.assessKey(a)
 	case actions.RunShortcut:
 		r.assessShortcut(a)
+	case actions.ADB:
+		r.assessADB(a)
 	}
 	tr := c.Taint
 	if tr == nil && c.Screen != nil {

@@ -213,10 +213,22 @@ func validClock(s string) bool {
 	return err == nil && len(s) == 5
 }
 
-func calendarEditor(p *Phone) *Activity {
-	title, location, errMsg := "", "", ""
+func calendarEditor(p *Phone) *Activity { return calendarEditorWith(p, eventDraft{}) }
+
+// eventDraft prefills the editor, as an INSERT intent's extras do; empty
+// fields keep the editor's defaults.
+type eventDraft struct{ Title, Date, Start, End, Location string }
+
+func calendarEditorWith(p *Phone, draft eventDraft) *Activity {
+	title, location, errMsg := draft.Title, draft.Location, ""
 	date := p.cfg.Now.Format("2006-01-02")
 	start, end := "10:00", "11:00"
+	if draft.Date != "" {
+		date = draft.Date
+	}
+	if draft.Start != "" {
+		start, end = draft.Start, draft.End
+	}
 	a := &Activity{App: lookupApp(calendarPkg), Name: "com.android.calendar.event.EditEventActivity", Title: "New event", Focus: calendarPkg + ":id/title"}
 	save := func(p *Phone) {
 		_, derr := time.Parse("2006-01-02", strings.TrimSpace(date))

@@ -34,6 +34,7 @@ func (p *Phone) registerCommands(sh *shell.Shell) {
 	sh.Register("mobsim", p.cmdMobsim)
 	sh.Register("locksettings", p.cmdLocksettings)
 	sh.Register("content", p.cmdContent)
+	p.registerMobileBenchCommands(sh)
 }
 
 func writeOut(env *shell.Env, name, path string, data []byte) int {

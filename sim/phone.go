@@ -32,6 +32,10 @@ type Config struct {
 	// NoADBKeyboard leaves out the ADBKeyboard IME, so non-ASCII text cannot
 	// be typed (as on a phone without it).
 	NoADBKeyboard bool
+	// Vendor, when set, names the system apps as that phone maker does
+	// (VendorXiaomi: com.android.calendar, com.android.mms, com.miui.notes,
+	// …); empty keeps the phone's own names. See Vendors.
+	Vendor string
 }
 
 func (c *Config) fill() {
@@ -126,6 +130,9 @@ func NewPhone(cfg Config) (*Phone, error) {
 	if cfg.Density < 120 || cfg.Density > 800 {
 		return nil, fmt.Errorf("sim: density %d is out of range: use 120 to 800 (420 is a typical phone)", cfg.Density)
 	}
+	if err := checkVendor(cfg.Vendor); err != nil {
+		return nil, err
+	}
 	fonts, err := loadFontSet(cfg.Font)
 	if err != nil {
 		return nil, err
@@ -185,6 +192,7 @@ func (p *Phone) resetLocked() {
 			p.appState[app.Package] = app.NewData(p)
 		}
 	}
+	p.vendorReset()
 	// Cached frames belong to the old state.
 	p.frame, p.pngBytes, p.dumpBytes = nil, nil, nil
 	p.changed()

@@ -65,6 +65,7 @@ func (p *Phone) buildScene() *scene {
 	if p.shadeOpen {
 		sc.shade = p.shadeView(t, image.Rect(0, 0, w, h-nh), sh)
 	}
+	p.localizeScene(sc) // before the toast: a toast keeps the app's words
 	if p.toast != "" {
 		f := p.fonts.face(t.Small, false)
 		tw := min(f.measure(p.toast)+t.Dp(48), w-t.Dp(48))
@@ -206,7 +207,7 @@ func (p *Phone) dumpXML() []byte {
 	b.WriteString("<?xml version='1.0' encoding='UTF-8' standalone='yes' ?><hierarchy rotation=\"0\">")
 	writeNode(&b, win, 0, image.Rect(0, 0, p.cfg.Width, p.cfg.Height))
 	b.WriteString("</hierarchy>")
-	return []byte(b.String())
+	return p.vendorDump([]byte(b.String()))
 }
 
 // dumpable reports whether a node appears in a dump: visible and not pixels

@@ -132,7 +132,7 @@ func RenderHTML(root *Node) string {
 		return ""
 	}
 	var b strings.Builder
-	renderNode(&b, root, false, true)
+	renderNode(&b, root, false, true, nil)
 	return b.String()
 }
 
@@ -150,7 +150,9 @@ func ElementLines(html string) []string {
 	return out
 }
 
-func renderNode(b *strings.Builder, n *Node, inClickable, root bool) {
+// renderNode writes n and its descendants; emit, when set, is told each
+// node that wrote a line and the line.
+func renderNode(b *strings.Builder, n *Node, inClickable, root bool, emit func(*Node, string)) {
 	clickable := n.Clickable
 	if clickable == "true" {
 		inClickable = true
@@ -189,13 +191,18 @@ func renderNode(b *strings.Builder, n *Node, inClickable, root bool) {
 		attr("bounds", n.Bounds)
 	default:
 		for _, c := range n.Children {
-			renderNode(b, c, inClickable, false)
+			renderNode(b, c, inClickable, false, emit)
 		}
 		return
 	}
 	b.WriteString("> " + text + " </" + tag + ">\n")
+	if emit != nil {
+		s := b.String()
+		start := strings.LastIndexByte(s[:len(s)-1], '\n') + 1
+		emit(n, s[start:len(s)-1])
+	}
 	for _, c := range n.Children {
-		renderNode(b, c, inClickable, false)
+		renderNode(b, c, inClickable, false, emit)
 	}
 }
 

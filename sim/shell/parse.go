@@ -274,7 +274,7 @@ func (l *lexer) word() (word, error) {
 						addLit(lit2, true)
 					}
 				default:
-					addLit(string(d), true)
+					addLit(l.s[l.pos:l.pos+1], true) // a byte: UTF-8 passes through whole
 					l.pos++
 				}
 			}
@@ -307,7 +307,7 @@ func (l *lexer) word() (word, error) {
 				addLit(lit2, false)
 			}
 		default:
-			addLit(string(c), false)
+			addLit(l.s[l.pos:l.pos+1], false) // a byte: UTF-8 passes through whole
 			l.pos++
 		}
 	}

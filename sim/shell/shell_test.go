@@ -29,6 +29,7 @@ func TestRun(t *testing.T) {
 		status      int
 	}{
 		{line: "echo hello world", out: "hello world\n"},
+		{line: `echo 起床 "新产品 发布会" 'é'`, out: "起床 新产品 发布会 é\n"},
 		{line: "echo -n a b", out: "a b"},
 		{line: `echo -e 'a\tb\nc'`, out: "a\tb\nc\n"},
 		{line: "echo 'single $? \"q\"' \"dq \\$ \\\" \\\\ \\` x\" plain\\ word", out: "single $? \"q\" dq $ \" \\ ` x plain word\n"},

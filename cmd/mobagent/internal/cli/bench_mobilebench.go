@@ -14,7 +14,7 @@ import (
 func newCmdBenchMobilebench(s *IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "mobilebench",
-		Short: "Mobile-Bench: score agents' histories with the CheckPoint metric, exactly as the benchmark computes it",
+		Short: "Mobile-Bench: run agents on the items the virtual phone hosts; score histories with the CheckPoint metric, exactly as the benchmark computes it",
 		Long: `Mobile-Bench (Deng et al., ACL 2024) has three item sets: single-app single-step
 (SAST), single-app multi-step (SAMT) and multi-app multi-step (MAMT), over UI
 actions and API calls made with adb commands. Its CheckPoint metric reads the
@@ -24,7 +24,7 @@ mobagent ships none of the data (it is licensed CC BY-NC-SA 4.0): give the item
 files of the benchmark's repository (data/s_app_s_step.json, s_app_m_step.json,
 m_app_m_step.json) by path.`,
 	}
-	cmd.AddCommand(newCmdBenchMobilebenchScore(s, nil))
+	cmd.AddCommand(newCmdBenchMobilebenchScore(s, nil), newCmdBenchMobilebenchRun(s, nil))
 	return cmd
 }
 
