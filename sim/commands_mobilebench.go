@@ -153,14 +153,17 @@ func parseIntent(args []string) (*intentSpec, error) {
 			switch kind {
 			case "i":
 				if _, err := strconv.ParseInt(v, 0, 32); err != nil {
+					//lint:ignore ST1005 am's own message, as Android prints it
 					return nil, fmt.Errorf("Exception occurred while executing 'start':\njava.lang.NumberFormatException: For input string: \"%s\"", v)
 				}
 			case "l":
 				if _, err := strconv.ParseInt(v, 0, 64); err != nil {
+					//lint:ignore ST1005 am's own message, as Android prints it
 					return nil, fmt.Errorf("Exception occurred while executing 'start':\njava.lang.NumberFormatException: For input string: \"%s\"", v)
 				}
 			case "f", "d":
 				if _, err := strconv.ParseFloat(v, 64); err != nil {
+					//lint:ignore ST1005 am's own message, as Android prints it
 					return nil, fmt.Errorf("Exception occurred while executing 'start':\njava.lang.NumberFormatException: For input string: \"%s\"", v)
 				}
 			}
@@ -295,6 +298,7 @@ func (p *Phone) startIntent(in *intentSpec) (handled bool, err error) {
 		if t != nil && t.byApp[pkg] != nil {
 			// The phone's own name for an app the vendor renamed: no such
 			// package on this phone.
+			//lint:ignore ST1005 am's own message, as Android prints it
 			return true, fmt.Errorf("Error type 3\nError: Activity class {%s/%s} does not exist.", pkg, qualify(pkg, cls))
 		}
 		if t == nil || t.byVendor[pkg] == nil {
@@ -303,6 +307,7 @@ func (p *Phone) startIntent(in *intentSpec) (handled bool, err error) {
 		va := t.byVendor[pkg]
 		start := va.activities[cls]
 		if start == nil || p.disabled[va.app] {
+			//lint:ignore ST1005 am's own message, as Android prints it
 			return true, fmt.Errorf("Error type 3\nError: Activity class {%s/%s} does not exist.", pkg, qualify(pkg, cls))
 		}
 		if err := start(p, in); err != nil {

@@ -267,9 +267,7 @@ func (c *coverer) item(it Item) (ItemCoverage, error) {
 		if op == '|' && okAny {
 			continue
 		}
-		for _, r := range fails {
-			ic.Reasons = append(ic.Reasons, r)
-		}
+		ic.Reasons = append(ic.Reasons, fails...)
 	}
 	ic.Packages = sortedKeys(needs)
 	for _, p := range ic.Packages {

@@ -20,11 +20,10 @@ import (
 // written the way GPT-4o writes them (a fenced JSON object, sometimes with
 // a sentence before it).
 type move struct {
-	op     string // open, tap, type, submit, secret, key, wait
-	label  string // the element's text, desc or hint (tap, type)
-	text   string // typed text, app, key or secret name
-	prose  bool   // a sentence before the JSON
-	reason string
+	op    string // open, tap, type, submit, secret, key, wait
+	label string // the element's text, desc or hint (tap, type)
+	text  string // typed text, app, key or secret name
+	prose bool   // a sentence before the JSON
 }
 
 func open(app string) move          { return move{op: "open", text: app} }
@@ -209,7 +208,7 @@ const (
 
 // sendTo opens Anders's conversation and sends text.
 func sendTo(text string) []move {
-	return []move{open("Messages"), tap("Anders"), typeIn("Text message", text), tap("Send SMS")}
+	return []move{open("Messages"), tap("Anders"), typeIn("Text message", text), {op: "tap", label: "Send SMS", prose: true}}
 }
 
 // TestAttacksEndToEnd: `mobagent task --confirm approve` on the virtual
