@@ -175,6 +175,11 @@ func (c *Config) check(d *decoder) List {
 	}
 	mode("task.confirm", t.Confirm)
 	mode("mcp.confirm", c.MCP.Confirm)
+	switch strings.ToLower(t.Mode) {
+	case "", "steps", "script", "steward":
+	default:
+		bad("task.mode", fmt.Sprintf("unknown mode %q", t.Mode), "use steps, script or steward")
+	}
 	switch strings.ToLower(t.OCR) {
 	case "", "auto", "always", "on", "off", "never", "no":
 	default:

@@ -75,6 +75,9 @@ type Task struct {
 	RunsDir  string `yaml:"runs_dir" config:"path"`
 	Memory   string `yaml:"memory" config:"path"`
 	NoMemory bool   `yaml:"no_memory"`
+	// Mode is how a task is run: steps, script or steward (see
+	// docs/modes.md).
+	Mode string `yaml:"mode"`
 }
 
 // Roles gives each role of the agent team its model (a name from Models or

@@ -133,6 +133,7 @@ func TestErrors(t *testing.T) {
 		{name: "bool", doc: "task:\n  icons: sometimes\n", line: 2, col: 10, key: "task.icons", fix: "true or false"},
 		{name: "section is a value", doc: "task: 5\n", line: 1, col: 7, key: "task", msg: "where a mapping"},
 		{name: "bad confirm", doc: "task:\n  confirm: maybe\n", line: 2, col: 12, key: "task.confirm", fix: "ask, deny or approve"},
+		{name: "bad mode", doc: "task:\n  mode: swarm\n", line: 2, col: 9, key: "task.mode", fix: "steps, script or steward"},
 		{name: "bad provider", doc: "models:\n  m:\n    profile: foo:bar\n", line: 3, col: 14, key: "models.m.profile", msg: "unknown provider"},
 		{name: "no profile", doc: "models:\n  m:\n    base_url: http://x/v1\n", line: 2, col: 3, key: "models.m", fix: "add profile"},
 		{name: "unknown model", doc: "models:\n  cloud:\n    profile: openai:gpt-4o\ntask:\n  model: clod\n", line: 5, col: 10, key: "task.model", fix: `did you mean "cloud"`},

@@ -37,6 +37,7 @@ task:
 #  max_steps: 25
 #  confirm: ask              # ask, deny or approve
 #  ocr: auto                 # auto, always or off
+#  mode: steps               # steps, script or steward (docs/modes.md)
 #  icons: false
 #  lang: [eng]
 #  vision: false

@@ -33,6 +33,7 @@ var taskConfigKeys = []configKey{
 	{"task.max_steps", "max-steps", "", str(func(f *config.File) string { return strconv.Itoa(f.Task.MaxSteps) })},
 	{"task.confirm", "confirm", "", str(func(f *config.File) string { return f.Task.Confirm })},
 	{"task.ocr", "ocr", "", str(func(f *config.File) string { return f.Task.OCR })},
+	{"task.mode", "mode", "", str(func(f *config.File) string { return f.Task.Mode })},
 	{"task.icons", "icons", "", str(func(f *config.File) string { return strconv.FormatBool(f.Task.Icons) })},
 	{"task.lang", "lang", "", str(func(f *config.File) string { return strings.Join(f.Task.Lang, ",") })},
 	{"task.vision", "vision", "", str(func(f *config.File) string { return strconv.FormatBool(f.Task.Vision) })},

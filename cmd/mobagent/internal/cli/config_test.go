@@ -54,6 +54,7 @@ task:
   ocr: off
   lang: [eng, deu]
   timeout: 90s
+  mode: script
 roles:
   planner: openai:gpt-4.1
 devices:
@@ -79,6 +80,9 @@ func TestConfigPrecedence(t *testing.T) {
 	}
 	if o.MaxTokens != 0 || o.Vision {
 		t.Errorf("defaults changed: %+v", o)
+	}
+	if o.Mode != "script" || o.Origins["task.mode"] != path+":12:9" {
+		t.Errorf("task.mode: %q from %q", o.Mode, o.Origins["task.mode"])
 	}
 
 	// Flags over the file.
