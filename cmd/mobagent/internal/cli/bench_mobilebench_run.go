@@ -38,6 +38,7 @@ type BenchMobilebenchRunOptions struct {
 	Out      string // "" means runs/mobilebench-SYSTEM
 	MaxSteps int
 	Confirm  string
+	Policy   string // --policy FILE
 	Vision   bool
 	Timeout  time.Duration
 	Coverage bool
@@ -134,6 +135,7 @@ Exit status: 0 done, 1 items failed to run, 2 bad usage, 3 no adb server or mode
 	f.StringVarP(&opts.Out, "out", "o", "", "run `DIR`; rerun with the same DIR to resume (default: runs/mobilebench-SYSTEM)")
 	f.IntVar(&opts.MaxSteps, "max-steps", 10, "steps an episode may take (`N`)")
 	f.StringVar(&opts.Confirm, "confirm", "deny", "how the safety gate's confirmations are answered: deny or approve")
+	f.StringVar(&opts.Policy, "policy", "", "safety policy `FILE` (default: the built-in rules; see docs/safety.md)")
 	f.BoolVar(&opts.Vision, "vision", false, "send set-of-mark screenshots to the model")
 	f.DurationVar(&opts.Timeout, "timeout", 10*time.Minute, "wall time an item may take (`DURATION`)")
 	f.BoolVar(&opts.Coverage, "coverage", false, "list which items the phone hosts and why the others not; run nothing")
@@ -147,6 +149,7 @@ Exit status: 0 done, 1 items failed to run, 2 bad usage, 3 no adb server or mode
 type mobilebenchRunInfo struct {
 	System   string `json:"system"`
 	Confirm  string `json:"confirm"`
+	Policy   string `json:"policy,omitempty"`
 	MaxSteps int    `json:"max_steps"`
 	Vision   bool   `json:"vision"`
 }
@@ -229,6 +232,10 @@ func benchMobilebenchRun(ctx context.Context, opts *BenchMobilebenchRunOptions) 
 	if err != nil || mode == safety.ModeAsk {
 		return withCode(ExitUsage, fmt.Errorf("--confirm %q: use deny or approve (a benchmark run has nobody to ask)", opts.Confirm))
 	}
+	policy, err := loadPolicyFlag(opts.Policy)
+	if err != nil {
+		return err
+	}
 	profile := strings.TrimSpace(opts.Model)
 	if profile == "" {
 		profile = strings.TrimSpace(getenv(opts.IO, "MOBAGENT_MODEL"))
@@ -238,7 +245,7 @@ func benchMobilebenchRun(ctx context.Context, opts *BenchMobilebenchRunOptions) 
 	}
 	log := slog.New(slog.NewTextHandler(errOut, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	cfg := mobilebench.RunConfig{Items: runnable, APIs: apps, Shard: shard, Coverage: cov, Logger: log, Now: opts.Now,
-		Agent: agents.Config{Gate: &safety.Gate{Mode: mode, Logger: log}, Logger: log, Vision: opts.Vision,
+		Agent: agents.Config{Gate: &safety.Gate{Mode: mode, Policy: policy, Logger: log}, Logger: log, Vision: opts.Vision,
 			Limits: agents.Limits{MaxSteps: opts.MaxSteps, MaxDuration: opts.Timeout}}}
 	var meter *llm.Meter
 	switch strings.ToLower(profile) {
@@ -274,7 +281,7 @@ func benchMobilebenchRun(ctx context.Context, opts *BenchMobilebenchRunOptions) 
 		out = filepath.Join("runs", "mobilebench-"+strings.NewReplacer(":", "-", "/", "-", "\\", "-", " ", "-").Replace(cfg.System))
 	}
 	cfg.Out = out
-	if err := checkMobilebenchRunInfo(out, mobilebenchRunInfo{System: cfg.System, Confirm: string(mode), MaxSteps: opts.MaxSteps, Vision: opts.Vision}); err != nil {
+	if err := checkMobilebenchRunInfo(out, mobilebenchRunInfo{System: cfg.System, Confirm: string(mode), Policy: policyID(opts.Policy), MaxSteps: opts.MaxSteps, Vision: opts.Vision}); err != nil {
 		return withCode(ExitUsage, err)
 	}
 

@@ -35,6 +35,10 @@ const mobilebenchAPIs = "../../../../bench/mobilebench/testdata/app_list_MIUI.js
 
 func TestBenchMobilebenchRunUsage(t *testing.T) {
 	samples := mobilebenchSamples(t)
+	lax := filepath.Join(t.TempDir(), "lax.yaml")
+	if err := os.WriteFile(lax, []byte("rules:\n  - category: harmful\n    decision: allow\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -45,6 +49,7 @@ func TestBenchMobilebenchRunUsage(t *testing.T) {
 		{[]string{"bench", "mobilebench", "run", "--items", samples, "--apis", mobilebenchAPIs, "--shard", "4/4", "--model", "oracle"}, "0 ≤ I < N"},
 		{[]string{"bench", "mobilebench", "run", "--items", samples, "--apis", mobilebenchAPIs, "--adb-server", "127.0.0.1:1"}, "--model is required"},
 		{[]string{"bench", "mobilebench", "run", "--items", samples, "--model", "oracle"}, "give the benchmark's app_list_MIUI.json"},
+		{[]string{"bench", "mobilebench", "run", "--items", samples, "--apis", mobilebenchAPIs, "--model", "oracle", "--policy", lax, "--adb-server", "127.0.0.1:1"}, lax + ":3:"},
 		{[]string{"bench", "mobilebench", "run", "--items", samples, "--apis", samples, "--model", "oracle"}, "API list"},
 	} {
 		s, _, errb := cliStreams()

@@ -295,12 +295,8 @@ func mcpRun(ctx context.Context, opts *MCPOptions, c *config.Config) error {
 	}
 	log := slog.New(red.Handler(slog.NewTextHandler(opts.IO.ErrOut, &slog.HandlerOptions{Level: level})))
 	gate := &safety.Gate{Mode: mode, Redactor: red, Logger: log}
-	if opts.Policy != "" {
-		pol, err := safety.LoadPolicy(opts.Policy)
-		if err != nil {
-			return withCode(ExitUsage, fmt.Errorf("--policy: %w", err))
-		}
-		gate.Policy = pol
+	if gate.Policy, err = loadPolicyFlag(opts.Policy); err != nil {
+		return err
 	}
 
 	// The models run_task uses, opened once (clients are shared between

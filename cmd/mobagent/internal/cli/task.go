@@ -315,12 +315,8 @@ func taskRun(ctx context.Context, opts *TaskOptions) error {
 	// Safety.
 	term := &safety.Terminal{In: opts.IO.In, Out: opts.IO.ErrOut, Logger: log}
 	cfg.Gate = &safety.Gate{Mode: mode, Confirmer: term, Asker: term, Redactor: red, Logger: log}
-	if opts.Policy != "" {
-		pol, err := safety.LoadPolicy(opts.Policy)
-		if err != nil {
-			return withCode(ExitUsage, fmt.Errorf("--policy: %w", err))
-		}
-		cfg.Gate.Policy = pol
+	if cfg.Gate.Policy, err = loadPolicyFlag(opts.Policy); err != nil {
+		return err
 	}
 	if mode != safety.ModeAsk {
 		cfg.Gate.Asker = safety.NoPerson{}
